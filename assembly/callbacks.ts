@@ -1,0 +1,91 @@
+// The ready-callback queue: a FIFO of callback slots.
+//
+// The host keeps each callback's function and arguments in its own table under
+// the slot this queue hands out; the core only orders them. A slot is released
+// when it is taken for dispatch: the host reads its function before running
+// anything, so a callback added while the iteration runs may reuse it safely.
+//
+// Invariants (checked by callbacksCheck):
+//   - the queue holds `queued` distinct slots, none of them on the free list;
+//   - queued + free == slotsUsed.
+
+import { growBlock, nextCapacity } from "./memory";
+
+const NO_SLOT: i32 = -1;
+
+let ring: usize = 0;     // i32 per ring position: the queued slots, FIFO
+let ringCapacity: i32 = 0; // a power of two
+let head: i32 = 0;       // position of the oldest queued slot
+let queued: i32 = 0;
+let nextFree: usize = 0; // i32 per slot
+let slotCapacity: i32 = 0;
+let slotsUsed: i32 = 0;
+let freeHead: i32 = NO_SLOT;
+
+@inline function ringAt(i: i32): i32 { return load<i32>(ring + (<usize>((head + i) & (ringCapacity - 1)) << 2)); }
+@inline function nextFreeOf(slot: i32): i32 { return load<i32>(nextFree + (<usize>slot << 2)); }
+
+function growRing(): void {
+  const grown = nextCapacity(ringCapacity, queued + 1);
+  const block = heap.alloc(<usize>grown << 2);
+  for (let i = 0; i < queued; i++) store<i32>(block + (<usize>i << 2), ringAt(i));
+  if (ring != 0) heap.free(ring);
+  ring = block;
+  ringCapacity = grown;
+  head = 0;
+}
+
+function takeSlot(): i32 {
+  if (freeHead != NO_SLOT) {
+    const slot = freeHead;
+    freeHead = nextFreeOf(slot);
+    return slot;
+  }
+  if (slotsUsed == slotCapacity) {
+    const grown = nextCapacity(slotCapacity, slotsUsed + 1);
+    nextFree = growBlock(nextFree, slotsUsed, grown, 4);
+    slotCapacity = grown;
+  }
+  return slotsUsed++;
+}
+
+/** Called by the host's addCallback: queues a new slot and returns it. */
+export function callbackAdd(): i32 {
+  if (queued == ringCapacity) growRing();
+  const slot = takeSlot();
+  store<i32>(ring + (<usize>((head + queued) & (ringCapacity - 1)) << 2), slot);
+  queued++;
+  return slot;
+}
+
+/** Removes the oldest queued slot and releases it; the queue must not be empty. */
+export function callbackTake(): i32 {
+  const slot = ringAt(0);
+  head = (head + 1) & (ringCapacity - 1);
+  queued--;
+  store<i32>(nextFree + (<usize>slot << 2), freeHead);
+  freeHead = slot;
+  return slot;
+}
+
+@inline export function callbackCount(): i32 { return queued; }
+
+/** Drops every queued callback (the host's close()). */
+export function callbackClear(): void {
+  while (queued > 0) callbackTake();
+}
+
+/** Returns 0 when the invariants hold, else a code in 20..29. */
+export function callbacksCheck(): i32 {
+  let free = 0;
+  for (let s = freeHead; s != NO_SLOT; s = nextFreeOf(s)) {
+    if (s < 0 || s >= slotsUsed) return 21;
+    if (++free > slotsUsed) return 22;
+  }
+  if (queued + free != slotsUsed) return 23;
+  for (let i = 0; i < queued; i++) {
+    const s = ringAt(i);
+    if (s < 0 || s >= slotsUsed) return 24;
+  }
+  return 0;
+}

@@ -1,0 +1,23 @@
+// Whole-core operations: the host's close(), and the invariant check that the
+// tests call after every step.
+
+import { timerClear, timersCheck } from "./timers";
+import { callbackClear, callbacksCheck } from "./callbacks";
+import { sourceClear, sourcesCheck } from "./sources";
+
+/** Called by the host's close(): drops every pending timeout, callback and
+ *  source. Memory is kept for reuse. */
+export function reset(): void {
+  timerClear();
+  callbackClear();
+  sourceClear();
+}
+
+/** Called by tests: 0 when every internal invariant holds, else the code of
+ *  the first that does not (10..19 timers, 20..29 callbacks, 30..39 sources). */
+export function checkInvariants(): i32 {
+  let code = timersCheck();
+  if (code == 0) code = callbacksCheck();
+  if (code == 0) code = sourcesCheck();
+  return code;
+}

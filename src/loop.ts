@@ -1,0 +1,660 @@
+// The event loop. The only file that calls user code (see invoke()).
+//
+// One iteration (runIteration):
+//   1. the core decides everything that will run: the callbacks queued so far
+//      (a snapshot), the timeouts due at the iteration's time in (deadline,
+//      sequence) order, and the ready sources with their merged events;
+//   2. that list is resolved to this loop's own handles before anything runs,
+//      then run: callbacks, then timeouts, then handlers, each checked just
+//      before its call, so that one cancelled, refreshed or removed by
+//      anything earlier in the iteration is skipped;
+//   3. the next wake-up is chosen (arm): a macrotask at once if callbacks or
+//      ready sources remain, else one host timer for the earliest deadline,
+//      else nothing. At most one host timer is armed per loop.
+
+import { Core, loadCoreModule, timerSlot } from "./core.js";
+import { hostScheduler, isSchedulingClock, systemClock, type Clock, type SchedulingClock } from "./clock.js";
+import { ERROR } from "./events.js";
+import { LoopFailedError, TimeoutError } from "./errors.js";
+import { HandlerTable, type HandlerEntry, type Handler } from "./handlers.js";
+import { Timeout, TimeoutState } from "./timeout.js";
+import {
+  checkEvents, checkFunction, checkOptions, checkPositive, checkSource, checkTime, describe,
+} from "./validate.js";
+
+export type ErrorKind = "callback" | "timeout" | "handler";
+
+/** What onError receives for a user function that threw or rejected. */
+export interface ErrorContext { error: unknown; kind: ErrorKind; fn: Function }
+
+/** What onSlowCallback receives for a call that ran past slowCallbackMs. */
+export interface SlowCallbackContext { kind: ErrorKind; fn: Function; durationMs: number }
+
+export interface IOLoopOptions {
+  /** Where time comes from; default performance.now(). See VirtualClock. */
+  clock?: Clock;
+  /** Called for each user function that throws or returns a rejected
+   *  promise; default console.error. The loop goes on either way. */
+  onError?: (context: ErrorContext) => void;
+  /** Report callbacks, timeouts and handlers that run longer than this. */
+  slowCallbackMs?: number;
+  /** Called for each slow call; default console.warn. */
+  onSlowCallback?: (context: SlowCallbackContext) => void;
+  /** A compiled core.wasm, instead of the runtime's default loader. */
+  module?: WebAssembly.Module;
+  /** Caps the core's linear memory; past it the loop fails (for tests of
+   *  that path, and for hosts that must bound memory). Default: no cap. */
+  maxMemoryBytes?: number;
+}
+
+/** What close() dropped: pending work that will now never run. */
+export interface CloseReport { callbacks: number; timeouts: number; handlers: number }
+
+/** The counts a dashboard or a test wants to see. */
+export interface LoopStats {
+  pendingTimeouts: number;
+  queuedCallbacks: number;
+  handlers: number;
+  readySources: number;
+  /** Host timers armed by this loop: 0 or 1, whatever the pending count. */
+  hostTimers: number;
+  iterations: number;
+  /** Bytes of the core's linear memory. */
+  wasmMemoryBytes: number;
+}
+
+type AnyFunction = (...args: never[]) => unknown;
+
+/** A built-in source learns which loop it reports to when it is added. */
+interface LoopAware { attach(loop: IOLoop): void; detach(loop: IOLoop): void }
+
+const RUNNING = 0, STOPPED = 1, CLOSED = 2, FAILED = 3;
+type LoopState = typeof RUNNING | typeof STOPPED | typeof CLOSED | typeof FAILED;
+
+/** setTimeout's largest delay (2^31-1 ms, ~24.8 days): longer waits are
+ *  re-armed in steps. */
+const MAX_HOST_DELAY = 2 ** 31 - 1;
+
+export class IOLoop {
+  private state: LoopState = STOPPED;
+  private stopRequested = false;
+  private resolveStart: (() => void) | undefined;
+  private rejectStart: ((error: unknown) => void) | undefined;
+  private failure: LoopFailedError | undefined;
+  private failureListeners = new Set<(error: LoopFailedError) => void>();
+
+  private inIteration = false;
+  private iterationNow = 0;
+  private iterations = 0;
+  private lastTime = -Infinity;
+
+  private readonly scheduler: Pick<SchedulingClock, "setTimer" | "clearTimer" | "queueMacrotask">;
+  private hostTimer: unknown = undefined;
+  private hostTimerDeadline = Infinity;
+  private macrotaskQueued = false;
+
+  // The JS half of the slot tables: the core orders slots, these hold what
+  // each slot stands for.
+  private callbackFns: (AnyFunction | undefined)[] = [];
+  private callbackArgs: (unknown[] | undefined)[] = [];
+  private timeoutsBySlot: (Timeout | undefined)[] = [];
+  private readonly handlers = new HandlerTable();
+
+  // The current iteration's list, resolved to handles (reused, never shrunk).
+  private dueFns: (AnyFunction | undefined)[] = [];
+  private dueArgs: (unknown[] | undefined)[] = [];
+  private dueTimeouts: (Timeout | undefined)[] = [];
+  private dueHandlers: (HandlerEntry | undefined)[] = [];
+  private dueEvents: number[] = [];
+  private readonly handlerArgs: [unknown, number] = [undefined, 0];
+
+  private readonly clock: Clock;
+  private readonly onError: ((context: ErrorContext) => void) | undefined;
+  private readonly slowCallbackMs: number | undefined;
+  private readonly onSlowCallback: ((context: SlowCallbackContext) => void) | undefined;
+
+  /** Loads the core (once per runtime) and makes a loop. Nothing runs until
+   *  start() or run(), and no host timer is touched until then. */
+  static async create(options: IOLoopOptions = {}): Promise<IOLoop> {
+    checkOptions("IOLoop.create", options);
+    const { clock, onError, slowCallbackMs, onSlowCallback, module, maxMemoryBytes } = options;
+    if (clock !== undefined && (typeof clock !== "object" || clock === null || typeof clock.now !== "function")) {
+      throw new TypeError(`IOLoop.create: clock must be an object with a now() method, got ${describe(clock)}`);
+    }
+    if (onError !== undefined) checkFunction("IOLoop.create", "onError", onError);
+    if (onSlowCallback !== undefined) checkFunction("IOLoop.create", "onSlowCallback", onSlowCallback);
+    if (slowCallbackMs !== undefined) checkPositive("IOLoop.create", "slowCallbackMs", slowCallbackMs);
+    if (maxMemoryBytes !== undefined) checkPositive("IOLoop.create", "maxMemoryBytes", maxMemoryBytes);
+    if (module !== undefined && !(module instanceof WebAssembly.Module)) {
+      throw new TypeError(`IOLoop.create: module must be a WebAssembly.Module, got ${describe(module)}`);
+    }
+    const core = await Core.instantiate(module ?? await loadCoreModule(), maxMemoryBytes);
+    return new IOLoop(core, options);
+  }
+
+  private constructor(private readonly core: Core, options: IOLoopOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.scheduler = isSchedulingClock(this.clock) ? this.clock : hostScheduler;
+    this.onError = options.onError;
+    this.slowCallbackMs = options.slowCallbackMs;
+    this.onSlowCallback = options.onSlowCallback;
+  }
+
+  // ---- time ---------------------------------------------------------------
+
+  /** The loop's time in milliseconds: the clock's, but never going backwards,
+   *  and never behind a host timer that has fired (on Workers the clock
+   *  stands still while code runs; a timer firing proves the time passed). */
+  time(): number {
+    const now = this.clock.now();
+    if (now > this.lastTime) this.lastTime = now;
+    return this.lastTime;
+  }
+
+  /** The time new timeouts count from: inside an iteration, the time read at
+   *  its start (as libuv and Node cache loop time); outside, the clock. */
+  private scheduleTime(): number {
+    return this.inIteration ? this.iterationNow : this.time();
+  }
+
+  // ---- callbacks and timeouts ---------------------------------------------
+
+  /** Runs fn(...args) in the next iteration, after those already queued. */
+  addCallback<A extends unknown[]>(fn: (...args: A) => unknown, ...args: A): void;
+  addCallback(fn: AnyFunction): void {
+    this.checkOpen("addCallback");
+    checkFunction("addCallback", "fn", fn);
+    let slot: number;
+    try { slot = this.core.addCallback(); } catch (error) { throw this.coreError(error); }
+    this.callbackFns[slot] = fn;
+    this.callbackArgs[slot] = arguments.length > 1 ? Array.prototype.slice.call(arguments, 1) : undefined;
+    this.poke();
+  }
+
+  /** Runs fn(...args) once, delayMs from now (Tornado's call_later). A
+   *  negative delay is a deadline in the past; Infinity never fires. */
+  callLater<A extends unknown[]>(delayMs: number, fn: (...args: A) => unknown, ...args: A): Timeout;
+  callLater(delayMs: number, fn: AnyFunction): Timeout {
+    this.checkOpen("callLater");
+    checkTime("callLater", "delayMs", delayMs);
+    checkFunction("callLater", "fn", fn);
+    const args = arguments.length > 2 ? Array.prototype.slice.call(arguments, 2) : undefined;
+    return this.schedule(new Timeout(this, fn, args, this.scheduleTime() + delayMs, delayMs));
+  }
+
+  /** Runs fn(...args) once at deadlineMs on the loop's clock (Tornado's
+   *  call_at). refresh() re-arms it with the delay it had when scheduled. */
+  callAt<A extends unknown[]>(deadlineMs: number, fn: (...args: A) => unknown, ...args: A): Timeout;
+  callAt(deadlineMs: number, fn: AnyFunction): Timeout {
+    this.checkOpen("callAt");
+    checkTime("callAt", "deadlineMs", deadlineMs);
+    checkFunction("callAt", "fn", fn);
+    const args = arguments.length > 2 ? Array.prototype.slice.call(arguments, 2) : undefined;
+    return this.schedule(new Timeout(this, fn, args, deadlineMs, deadlineMs - this.scheduleTime()));
+  }
+
+  private schedule(timeout: Timeout): Timeout {
+    try { timeout.id = this.core.schedule(timeout.deadline); } catch (error) { throw this.coreError(error); }
+    timeout.state = TimeoutState.Pending;
+    this.timeoutsBySlot[timerSlot(timeout.id)] = timeout;
+    this.poke();
+    return timeout;
+  }
+
+  /** Cancels a timeout. False for one that fired, was cancelled, belongs to
+   *  another loop, or is not a Timeout at all (null, undefined). */
+  removeTimeout(timeout: Timeout | null | undefined): boolean {
+    if (!(timeout instanceof Timeout) || !this.owns(timeout)) return false;
+    if (timeout.state === TimeoutState.Pending) {
+      this.core.cancel(timeout.id);
+      this.timeoutsBySlot[timerSlot(timeout.id)] = undefined;
+    } else if (timeout.state !== TimeoutState.Due) {
+      return false;
+    }
+    timeout.state = TimeoutState.Cancelled;
+    timeout.fn = undefined; // free the closure now, not when the handle dies
+    timeout.args = undefined;
+    return true;
+  }
+
+  /** @internal Timeout.refresh(). */
+  refreshTimeout(timeout: Timeout): void {
+    if (timeout.state === TimeoutState.Cancelled) return;
+    this.checkOpen("Timeout.refresh");
+    timeout.deadline = this.scheduleTime() + timeout.delay;
+    if (timeout.state === TimeoutState.Pending && this.core.move(timeout.id, timeout.deadline)) {
+      this.poke();
+      return;
+    }
+    this.schedule(timeout); // it was due or had fired: a new entry, same handle
+  }
+
+  private owns(timeout: Timeout): boolean {
+    return timeout.loop === this;
+  }
+
+  // ---- handlers and readiness ---------------------------------------------
+
+  /** Calls handler(source, events) in each iteration where the source is
+   *  ready for any of `events` (ERROR is always delivered). */
+  addHandler<S>(source: S, handler: Handler<S>, events: number): void {
+    this.checkOpen("addHandler");
+    checkSource("addHandler", source);
+    checkFunction("addHandler", "handler", handler);
+    checkEvents("addHandler", "events", events);
+    if (this.handlers.get(source)) throw new Error("addHandler: this source already has a handler; use updateHandler");
+    let slot: number;
+    try { slot = this.core.addSource(events); } catch (error) { throw this.coreError(error); }
+    const entry = this.handlers.add(source, handler as Handler<unknown>, events, slot);
+    if (isLoopAware(source)) {
+      try {
+        source.attach(this);
+      } catch (error) {
+        this.removeEntry(entry);
+        throw error;
+      }
+    }
+  }
+
+  /** Changes the events a source's handler wants. */
+  updateHandler(source: unknown, events: number): void {
+    this.checkOpen("updateHandler");
+    checkEvents("updateHandler", "events", events);
+    const entry = this.entryFor("updateHandler", source);
+    entry.interest = events;
+    this.core.setInterest(entry.slot, events);
+    this.poke();
+  }
+
+  /** Removes a source's handler; false if it had none. A handler removed by
+   *  something earlier in the same iteration is not called. */
+  removeHandler(source: unknown): boolean {
+    const entry = this.handlers.get(source);
+    if (!entry) return false;
+    this.removeEntry(entry);
+    return true;
+  }
+
+  private removeEntry(entry: HandlerEntry): void {
+    this.handlers.remove(entry);
+    if (this.state !== CLOSED && this.state !== FAILED) this.core.removeSource(entry.slot);
+    if (isLoopAware(entry.source)) entry.source.detach(this);
+  }
+
+  /** Reports that a source is ready for `events`, until clearReady. */
+  setReady(source: unknown, events: number): void {
+    this.checkOpen("setReady");
+    checkEvents("setReady", "events", events);
+    this.core.setReady(this.entryFor("setReady", source).slot, events);
+    this.poke();
+  }
+
+  /** Reports that a source is no longer ready for `events`. */
+  clearReady(source: unknown, events: number): void {
+    this.checkOpen("clearReady");
+    checkEvents("clearReady", "events", events);
+    this.core.clearReady(this.entryFor("clearReady", source).slot, events);
+  }
+
+  private entryFor(where: string, source: unknown): HandlerEntry {
+    const entry = this.handlers.get(source);
+    if (!entry) throw new Error(`${where}: no handler is registered for source ${describe(source)}`);
+    return entry;
+  }
+
+  // ---- running ------------------------------------------------------------
+
+  /** Runs the loop until stop(); the promise settles then. After a stop()
+   *  that came before start(), runs one iteration without waiting. */
+  start(): Promise<void> {
+    this.checkOpen("start");
+    if (this.state === RUNNING) throw new Error("start: the loop is already running");
+    this.state = RUNNING;
+    const stopped = new Promise<void>((resolve, reject) => {
+      this.resolveStart = resolve;
+      this.rejectStart = reject;
+    });
+    this.queueWake();
+    return stopped;
+  }
+
+  /** Stops the loop after the iteration that is running, if any. Before
+   *  start(), makes the next start() run one iteration and return. */
+  stop(): void {
+    if (this.state === STOPPED) this.stopRequested = true;
+    if (this.state !== RUNNING) return;
+    this.stopRequested = true;
+    if (!this.inIteration) this.finishStop();
+  }
+
+  /** Tornado's run_sync: starts the loop, runs fn in it, stops when fn's
+   *  result settles, and settles the same way; with timeoutMs, rejects with
+   *  TimeoutError if fn has not settled by then. */
+  run<T>(fn: () => T | PromiseLike<T>, options: { timeoutMs?: number } = {}): Promise<Awaited<T>> {
+    this.checkOpen("run");
+    checkFunction("run", "fn", fn);
+    checkOptions("run", options);
+    const { timeoutMs } = options;
+    if (timeoutMs !== undefined) checkTime("run", "timeoutMs", timeoutMs);
+    if (this.state === RUNNING) throw new Error("run: the loop is already running");
+
+    let outcome: { ok: true; value: Awaited<T> } | { ok: false; error: unknown } | undefined;
+    const settle = (result: typeof outcome): void => {
+      if (outcome) return;
+      outcome = result;
+      timer?.cancel();
+      this.stop();
+    };
+    const timer = timeoutMs === undefined ? undefined : this.callLater(timeoutMs, () => {
+      settle({ ok: false, error: new TimeoutError(`run: fn did not settle within ${timeoutMs} ms`) });
+    });
+    this.addCallback(() => {
+      let result: T | PromiseLike<T>;
+      try {
+        result = fn();
+      } catch (error) {
+        settle({ ok: false, error });
+        return;
+      }
+      Promise.resolve(result).then(
+        (value) => settle({ ok: true, value }),
+        (error: unknown) => settle({ ok: false, error }),
+      );
+    });
+    return this.start().then(() => {
+      if (!outcome) throw new Error("run: the loop was stopped before fn settled");
+      if (!outcome.ok) throw outcome.error;
+      return outcome.value;
+    });
+  }
+
+  /** Drops everything pending (nothing of it ever runs) and releases the
+   *  core. Throws while running; a second call does nothing. With
+   *  closeSources, closes every source that has a close() method. */
+  close(options: { closeSources?: boolean } = {}): CloseReport {
+    checkOptions("close", options);
+    if (this.state === RUNNING) throw new Error("close: the loop is running; stop() it first");
+    if (this.state === CLOSED) return { callbacks: 0, timeouts: 0, handlers: 0 };
+    const report = {
+      callbacks: this.callbackFns.reduce((n, fn) => (fn ? n + 1 : n), 0),
+      timeouts: this.timeoutsBySlot.reduce((n, t) => (t ? n + 1 : n), 0),
+      handlers: this.handlers.size,
+    };
+    if (this.state !== FAILED) this.core.reset();
+    this.state = CLOSED;
+    this.dropEverything(options.closeSources === true);
+    return report;
+  }
+
+  /** True once close() has been called. */
+  get closed(): boolean { return this.state === CLOSED; }
+
+  /** True while the loop is between start() and its stop. */
+  get running(): boolean { return this.state === RUNNING; }
+
+  /** The cause, if the core trapped and the loop has failed. */
+  get failed(): LoopFailedError | undefined { return this.failure; }
+
+  stats(): LoopStats {
+    const usable = this.state !== FAILED;
+    return {
+      pendingTimeouts: usable ? this.core.pendingTimers() : 0,
+      queuedCallbacks: usable ? this.core.queuedCallbacks() : 0,
+      handlers: this.handlers.size,
+      readySources: usable ? this.core.readySources() : 0,
+      hostTimers: this.hostTimer === undefined ? 0 : 1,
+      iterations: this.iterations,
+      wasmMemoryBytes: this.core.memoryBytes,
+    };
+  }
+
+  /** Throws if the core's internal invariants or the slot tables disagree:
+   *  for tests, after every step. */
+  checkInvariants(): void {
+    if (this.state === FAILED || this.state === CLOSED) return;
+    const code = this.core.checkInvariants();
+    if (code !== 0) throw new Error(`wasm-ioloop: core invariant ${code} violated`);
+    const pending = this.timeoutsBySlot.reduce((n, t) => (t ? n + 1 : n), 0);
+    if (pending !== this.core.pendingTimers()) {
+      throw new Error(`wasm-ioloop: ${pending} timeout handles for ${this.core.pendingTimers()} pending timers`);
+    }
+  }
+
+  /** @internal Streams reject their pending promises when the loop fails. */
+  onFailure(listener: (error: LoopFailedError) => void): () => void {
+    this.failureListeners.add(listener);
+    return () => this.failureListeners.delete(listener);
+  }
+
+  // ---- the iteration ------------------------------------------------------
+
+  private readonly wake = (): void => {
+    this.macrotaskQueued = false;
+    if (this.state !== RUNNING) return;
+    this.iterate();
+  };
+
+  private readonly onHostTimer = (): void => {
+    this.hostTimer = undefined;
+    if (this.hostTimerDeadline > this.lastTime) this.lastTime = this.hostTimerDeadline;
+    this.hostTimerDeadline = Infinity;
+    if (this.state !== RUNNING) return;
+    this.iterate();
+  };
+
+  private iterate(): void {
+    try {
+      this.runIteration();
+    } catch (error) {
+      if (this.core.failure) return this.fail(this.core.failure);
+      throw error;
+    }
+    if (this.core.failure) return this.fail(this.core.failure);
+    if (this.stopRequested) return this.finishStop();
+    this.arm();
+  }
+
+  private runIteration(): void {
+    const now = this.time();
+    this.iterationNow = now;
+    this.iterations++;
+    this.core.runIteration(now);
+    const list = this.core.list;
+    const callbacks = list[0], timeouts = list[1], sources = list[2];
+    let w = 3;
+
+    // Resolve the list to handles first: slots in it are already free in the
+    // core, and anything run below may reuse them.
+    for (let i = 0; i < callbacks; i++) {
+      const slot = list[w++];
+      this.dueFns[i] = this.callbackFns[slot];
+      this.dueArgs[i] = this.callbackArgs[slot];
+      this.callbackFns[slot] = undefined;
+      this.callbackArgs[slot] = undefined;
+    }
+    for (let i = 0; i < timeouts; i++) {
+      const slot = list[w++];
+      const timeout = this.timeoutsBySlot[slot]!;
+      this.timeoutsBySlot[slot] = undefined;
+      timeout.state = TimeoutState.Due;
+      this.dueTimeouts[i] = timeout;
+    }
+    for (let i = 0; i < sources; i++) {
+      this.dueHandlers[i] = this.handlers.atSlot(list[w++]);
+      this.dueEvents[i] = list[w++];
+    }
+
+    this.inIteration = true;
+    try {
+      for (let i = 0; i < callbacks; i++) {
+        const fn = this.dueFns[i]!, args = this.dueArgs[i];
+        this.dueFns[i] = undefined;
+        this.dueArgs[i] = undefined;
+        this.invoke("callback", fn, args);
+      }
+      for (let i = 0; i < timeouts; i++) {
+        const timeout = this.dueTimeouts[i]!;
+        this.dueTimeouts[i] = undefined;
+        if (timeout.state !== TimeoutState.Due) continue; // cancelled or refreshed earlier
+        timeout.state = TimeoutState.Fired;
+        this.invoke("timeout", timeout.fn!, timeout.args);
+      }
+      for (let i = 0; i < sources; i++) {
+        const entry = this.dueHandlers[i];
+        this.dueHandlers[i] = undefined;
+        if (!entry || !entry.live) continue; // removed earlier in this iteration
+        const events = this.dueEvents[i] & (entry.interest | ERROR);
+        if (events === 0) continue; // interest narrowed earlier in this iteration
+        this.handlerArgs[0] = entry.source;
+        this.handlerArgs[1] = events;
+        this.invoke("handler", entry.handler as AnyFunction, this.handlerArgs);
+      }
+    } finally {
+      this.inIteration = false;
+      this.handlerArgs[0] = undefined;
+    }
+  }
+
+  /** @internal The one place user code is called. A throw or a rejected
+   *  promise goes to onError and the loop goes on; returns fn's result. */
+  invoke(kind: ErrorKind, fn: AnyFunction, args: unknown[] | undefined): unknown {
+    const started = this.slowCallbackMs === undefined ? 0 : this.clock.now();
+    let result: unknown;
+    try {
+      result = args === undefined ? fn() : (fn as (...a: unknown[]) => unknown)(...args);
+    } catch (error) {
+      this.report(error, kind, fn);
+    }
+    if (this.slowCallbackMs !== undefined) {
+      const durationMs = this.clock.now() - started;
+      if (durationMs > this.slowCallbackMs) this.reportSlow(kind, fn, durationMs);
+    }
+    if (result !== null && typeof result === "object" && typeof (result as PromiseLike<unknown>).then === "function") {
+      (result as PromiseLike<unknown>).then(undefined, (error: unknown) => this.report(error, kind, fn));
+    }
+    return result;
+  }
+
+  private report(error: unknown, kind: ErrorKind, fn: Function): void {
+    if (!this.onError) {
+      console.error(`wasm-ioloop: ${kind} ${fn.name || "(anonymous)"} failed:`, error);
+      return;
+    }
+    try {
+      this.onError({ error, kind, fn });
+    } catch (secondary) {
+      console.error("wasm-ioloop: onError threw while reporting", error, secondary);
+    }
+  }
+
+  private reportSlow(kind: ErrorKind, fn: Function, durationMs: number): void {
+    if (!this.onSlowCallback) {
+      console.warn(`wasm-ioloop: ${kind} ${fn.name || "(anonymous)"} ran ${durationMs.toFixed(1)} ms (slowCallbackMs is ${this.slowCallbackMs})`);
+      return;
+    }
+    try {
+      this.onSlowCallback({ kind, fn, durationMs });
+    } catch (secondary) {
+      console.error("wasm-ioloop: onSlowCallback threw", secondary);
+    }
+  }
+
+  // ---- wake-ups -----------------------------------------------------------
+
+  /** Chooses the next wake-up after something was scheduled from outside an
+   *  iteration (inside one, iterate() arms once at its end). */
+  private poke(): void {
+    if (this.state === RUNNING && !this.inIteration && !this.macrotaskQueued) this.arm();
+  }
+
+  private arm(): void {
+    if (this.core.hasImmediateWork()) return this.queueWake();
+    const deadline = this.core.nextDeadline();
+    if (deadline === Infinity) return this.disarm(); // Infinity never fires
+    // An armed timer that fires no later than needed is kept: at worst it
+    // fires early, finds nothing due and re-arms (cheaper than clearing on
+    // every cancel).
+    if (this.hostTimer !== undefined && this.hostTimerDeadline <= deadline) return;
+    this.disarm();
+    const now = this.time();
+    const delay = Math.min(Math.max(deadline - now, 0), MAX_HOST_DELAY);
+    this.hostTimerDeadline = now + delay;
+    this.hostTimer = this.scheduler.setTimer(this.onHostTimer, delay);
+  }
+
+  private queueWake(): void {
+    if (this.macrotaskQueued) return;
+    this.macrotaskQueued = true;
+    this.scheduler.queueMacrotask(this.wake);
+  }
+
+  private disarm(): void {
+    if (this.hostTimer === undefined) return;
+    this.scheduler.clearTimer(this.hostTimer);
+    this.hostTimer = undefined;
+    this.hostTimerDeadline = Infinity;
+  }
+
+  // ---- state changes ------------------------------------------------------
+
+  private finishStop(): void {
+    this.stopRequested = false;
+    this.state = STOPPED;
+    this.disarm();
+    const resolve = this.resolveStart;
+    this.resolveStart = this.rejectStart = undefined;
+    resolve?.();
+  }
+
+  private fail(cause: unknown): void {
+    if (this.state === FAILED) return;
+    const wasRunning = this.state === RUNNING;
+    this.failure = new LoopFailedError(cause);
+    this.state = FAILED;
+    this.disarm();
+    this.dropEverything(false);
+    const reject = this.rejectStart;
+    this.resolveStart = this.rejectStart = undefined;
+    if (wasRunning) reject?.(this.failure);
+    for (const listener of this.failureListeners) listener(this.failure);
+    this.failureListeners.clear();
+  }
+
+  private dropEverything(closeSources: boolean): void {
+    this.disarm();
+    for (const timeout of this.timeoutsBySlot) {
+      if (!timeout) continue;
+      timeout.state = TimeoutState.Cancelled;
+      timeout.fn = undefined;
+      timeout.args = undefined;
+    }
+    this.timeoutsBySlot = [];
+    this.callbackFns = [];
+    this.callbackArgs = [];
+    for (const entry of this.handlers.removeAll()) {
+      if (isLoopAware(entry.source)) entry.source.detach(this);
+      const source = entry.source as { close?: () => void } | null;
+      if (closeSources && source !== null && typeof source === "object" && typeof source.close === "function") {
+        source.close();
+      }
+    }
+  }
+
+  /** What to throw for an error from a core call: if the core trapped, the
+   *  loop fails and the caller gets the LoopFailedError. */
+  private coreError(error: unknown): unknown {
+    if (!this.core.failure) return error;
+    this.fail(this.core.failure);
+    return this.failure;
+  }
+
+  private checkOpen(where: string): void {
+    if (this.state === CLOSED) throw new Error(`${where}: the loop is closed`);
+    if (this.state === FAILED) throw this.failure!;
+  }
+}
+
+function isLoopAware(source: unknown): source is LoopAware {
+  const s = source as Partial<LoopAware> | null;
+  return s !== null && typeof s === "object" && typeof s.attach === "function" && typeof s.detach === "function";
+}

@@ -1,0 +1,83 @@
+// Tornado's PeriodicCallback: fn every periodMs, on the grid start + n*period.
+//
+// A call that overruns skips the periods it missed instead of bursting to
+// catch up; an async fn is never overlapped with itself (the next call is
+// scheduled when its promise settles). With jitter j, each period is scaled
+// by a random factor in [1 - j/2, 1 + j/2], as Tornado does, so that many
+// periodic callbacks started together spread out.
+
+import type { IOLoop } from "./loop.js";
+import type { Timeout } from "./timeout.js";
+import { checkFunction, checkOptions, checkPositive, describe } from "./validate.js";
+
+export interface PeriodicCallbackOptions { jitter?: number }
+
+export class PeriodicCallback {
+  private readonly jitter: number;
+  private running = false;
+  private nextDeadline = 0;
+  private timeout: Timeout | undefined;
+
+  constructor(
+    private readonly loop: IOLoop,
+    private readonly fn: () => unknown,
+    private readonly periodMs: number,
+    options: PeriodicCallbackOptions = {},
+  ) {
+    if (loop === null || typeof loop !== "object" || typeof (loop as Partial<IOLoop>).callAt !== "function") {
+      throw new TypeError(`PeriodicCallback: loop must be an IOLoop, got ${describe(loop)}`);
+    }
+    checkFunction("PeriodicCallback", "fn", fn);
+    checkPositive("PeriodicCallback", "periodMs", periodMs);
+    checkOptions("PeriodicCallback", options);
+    const jitter = options.jitter ?? 0;
+    if (typeof jitter !== "number" || !(jitter >= 0 && jitter <= 1)) {
+      throw new RangeError(`PeriodicCallback: jitter must be a number from 0 to 1, got ${describe(jitter)}`);
+    }
+    this.jitter = jitter;
+  }
+
+  /** Starts calling fn; the first call is one period from now. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.nextDeadline = this.loop.time();
+    this.scheduleNext();
+  }
+
+  /** Stops calling fn; a call in progress finishes, and no other follows. */
+  stop(): void {
+    this.running = false;
+    this.timeout?.cancel();
+    this.timeout = undefined;
+  }
+
+  isRunning(): boolean { return this.running; }
+
+  private readonly tick = (): void => {
+    this.timeout = undefined;
+    if (!this.running) return;
+    const result = this.loop.invoke("timeout", this.fn, undefined);
+    if (result !== null && typeof result === "object" && typeof (result as PromiseLike<unknown>).then === "function") {
+      (result as PromiseLike<unknown>).then(this.afterCall, this.afterCall);
+    } else {
+      this.afterCall();
+    }
+  };
+
+  private readonly afterCall = (): void => {
+    if (this.running && !this.loop.closed && !this.loop.failed) this.scheduleNext();
+  };
+
+  private scheduleNext(): void {
+    const now = this.loop.time();
+    const period = this.jitter === 0 ? this.periodMs : this.periodMs * (1 + this.jitter * (Math.random() - 0.5));
+    if (this.nextDeadline <= now) {
+      // Skip every whole period already missed, landing on the grid.
+      this.nextDeadline += (Math.floor((now - this.nextDeadline) / period) + 1) * period;
+    } else {
+      this.nextDeadline += period;
+    }
+    this.timeout = this.loop.callAt(this.nextDeadline, this.tick);
+  }
+}

@@ -1,0 +1,56 @@
+// Argument checks for the public API. Each throws a TypeError or RangeError
+// whose message names the function and the argument, before anything is
+// enqueued: bad input never reaches the core.
+
+import { ALL_EVENTS } from "./events.js";
+
+export function describe(value: unknown): string {
+  if (typeof value === "function") return "a function";
+  if (typeof value === "string") return JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value);
+  if (value === null) return "null";
+  if (typeof value === "object") return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
+  return String(value);
+}
+
+export function checkFunction(where: string, name: string, value: unknown): asserts value is (...args: never[]) => unknown {
+  if (typeof value !== "function") {
+    throw new TypeError(`${where}: ${name} must be a function, got ${describe(value)}`);
+  }
+}
+
+/** Any number but NaN: negative means "in the past", Infinity means never. */
+export function checkTime(where: string, name: string, value: unknown): asserts value is number {
+  if (typeof value !== "number") {
+    throw new TypeError(`${where}: ${name} must be a number of milliseconds, got ${describe(value)}`);
+  }
+  if (Number.isNaN(value)) throw new RangeError(`${where}: ${name} must not be NaN`);
+}
+
+export function checkPositive(where: string, name: string, value: unknown): asserts value is number {
+  if (typeof value !== "number" || !(value > 0) || !Number.isFinite(value)) {
+    throw new RangeError(`${where}: ${name} must be a positive finite number of milliseconds, got ${describe(value)}`);
+  }
+}
+
+export function checkEvents(where: string, name: string, value: unknown): asserts value is number {
+  if (typeof value !== "number" || !Number.isInteger(value) || (value & ~ALL_EVENTS) !== 0 || value < 0) {
+    throw new RangeError(`${where}: ${name} must be a mask of READ, WRITE and ERROR, got ${describe(value)}`);
+  }
+}
+
+/** A source is a non-negative integer or an object (a built-in Source or a
+ *  user's own). */
+export function checkSource(where: string, value: unknown): void {
+  if (typeof value === "number") {
+    if (Number.isInteger(value) && value >= 0) return;
+  } else if ((typeof value === "object" && value !== null) || typeof value === "function") {
+    return;
+  }
+  throw new TypeError(`${where}: source must be a non-negative integer or an object, got ${describe(value)}`);
+}
+
+export function checkOptions(where: string, value: unknown): void {
+  if (value !== undefined && (typeof value !== "object" || value === null)) {
+    throw new TypeError(`${where}: options must be an object, got ${describe(value)}`);
+  }
+}
