@@ -152,6 +152,9 @@ describe("WebSocketSource", () => {
       server.send("three");
       server.close(4321, "done here");
     });
+    // Everything has arrived, close included, before the handler runs.
+    await until(() => source.closed, "the peer's close");
+    expect(source.bufferedBytes).toBe(11);
     const seen: string[] = [];
     await runUntil(loop, () => new Promise<void>((resolve) => {
       loop.addHandler(source, (s, events) => {
