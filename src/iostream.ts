@@ -2,7 +2,9 @@
 // Tornado's IOStream. It is a handler on the loop like any other: it asks for
 // READ only while a read is pending (so unread data stays in the source, whose
 // own bound then pushes back on the producer) and for WRITE only while writes
-// are queued.
+// are queued. As in Tornado, a read first takes what the buffer and the source
+// already hold, and a write goes straight to a sink that is WRITE-ready: only
+// what has to wait costs a trip through the loop.
 //
 // Invariants:
 //   - at most one read is pending; a second read() throws;
@@ -134,8 +136,9 @@ export class IOStream {
   }
 
   /** Queues `data` (a string is UTF-8) for the sink; resolves when it has
-   *  been handed to the platform. Do not change `data` until then. Writing
-   *  nothing resolves at once. */
+   *  been handed to the platform: at once if the sink is WRITE-ready and
+   *  nothing is queued, else when it becomes so. Do not change `data` until
+   *  then. Writing nothing resolves at once. */
   write(data: Uint8Array | ArrayBuffer | string): Promise<void> {
     const bytes = toBytes("IOStream.write", "data", data);
     if (this.sink === undefined) throw new Error("IOStream.write: this stream has no sink (pass options.sink)");
@@ -143,7 +146,7 @@ export class IOStream {
     if (bytes.byteLength === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.writes.push({ bytes, resolve, reject });
-      this.updateInterest();
+      this.flushWrites(false); // at once if the sink is ready, as Tornado writes before it waits
     });
   }
 
@@ -173,7 +176,7 @@ export class IOStream {
       this.scanFrom = 0;
       if (this.settleFromBuffer()) return;
       if (this.readEnded) return this.settleAtEnd();
-      this.updateInterest();
+      this.pull(); // what the source already holds, as Tornado's _try_inline_read
     });
   }
 
@@ -183,7 +186,7 @@ export class IOStream {
       if ((events & ERROR) !== 0) this.sourceFailed();
     }
     if (target === this.sink) {
-      if ((events & WRITE) !== 0) this.flushWrites();
+      if ((events & WRITE) !== 0) this.flushWrites(true);
       if ((events & ERROR) !== 0) this.fail(this.sink!.error ?? new StreamClosedError("IOStream: the sink failed"));
     }
   };
@@ -267,11 +270,15 @@ export class IOStream {
 
   // ---- writing -------------------------------------------------------------
 
-  private flushWrites(): void {
+  /** Hands queued writes to the sink while it says it is WRITE-ready. A
+   *  sink that cannot say (no readyEvents) takes one per WRITE event. */
+  private flushWrites(onWriteEvent: boolean): void {
     const sink = this.sink!;
-    let first = true;
-    while (this.writes.length > 0 && (first || ((sink.readyEvents ?? 0) & WRITE) !== 0)) {
-      first = false;
+    let allowed = onWriteEvent;
+    while (this.writes.length > 0) {
+      const ready = sink.readyEvents;
+      if (ready === undefined ? !allowed : (ready & WRITE) === 0) break;
+      allowed = false;
       const write = this.writes.shift()!;
       try {
         sink.write(write.bytes);
