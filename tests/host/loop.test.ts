@@ -190,6 +190,23 @@ describe("timeouts", () => {
     loop.checkInvariants();
   });
 
+  it("cancelling removes the timeout at once: pending count and memory follow the live timeouts only", async () => {
+    const { loop } = await runningLoop();
+    const live = [];
+    for (let i = 0; i < 100; i++) live.push(loop.callLater(1000 + i, () => {}));
+    const memoryBefore = loop.stats().wasmMemoryBytes;
+    let cancelled = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const replacement = loop.callLater(2000 + (i % 500), () => {});
+      if (live[i % 100].cancel()) cancelled++;
+      live[i % 100] = replacement;
+    }
+    expect(cancelled).toBe(20_000);
+    expect(loop.stats().pendingTimeouts).toBe(100);
+    expect(loop.stats().wasmMemoryBytes).toBe(memoryBefore);
+    loop.checkInvariants();
+  });
+
   it("removeTimeout returns false for a timeout that fired, and changes nothing", async () => {
     const { loop, clock } = await runningLoop();
     const fired = loop.callLater(1, () => {});
