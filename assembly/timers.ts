@@ -82,11 +82,13 @@ function takeSlot(): i32 {
   return slot;
 }
 
-/** Makes `slot` reusable under a new generation, so its old id goes stale. */
+/** Makes `slot` reusable under a new generation, so its old id goes stale.
+ *  A slot reaching MAX_GENERATION is retired instead: that generation is
+ *  never issued, so retired and free slots never overlap. */
 function releaseSlot(slot: i32): void {
-  const g = generationOf(slot);
-  if (g == MAX_GENERATION) return; // retired: never reissued
-  setGeneration(slot, g + 1);
+  const g = generationOf(slot) + 1;
+  setGeneration(slot, g);
+  if (g == MAX_GENERATION) return;
   setNextFree(slot, freeHead);
   freeHead = slot;
 }
