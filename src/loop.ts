@@ -61,6 +61,10 @@ export interface LoopStats {
   iterations: number;
   /** Bytes of the core's linear memory. */
   wasmMemoryBytes: number;
+  /** Entries in the host's slot tables (callbacks, timeouts, handlers). They
+   *  are indexed by the core's slots, which are reused, so they grow to the
+   *  most entries live at once and no further. */
+  hostSlots: number;
 }
 
 type AnyFunction = (...args: never[]) => unknown;
@@ -405,6 +409,7 @@ export class IOLoop {
       hostTimers: this.hostTimer === undefined ? 0 : 1,
       iterations: this.iterations,
       wasmMemoryBytes: this.core.memoryBytes,
+      hostSlots: this.callbackFns.length + this.timeoutsBySlot.length + this.handlers.slotCount,
     };
   }
 
