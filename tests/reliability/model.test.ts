@@ -14,7 +14,7 @@ import { topOp } from "./ops.js";
 import { runAgainstModel } from "./run.js";
 
 const MODEL_RUNS_IN_TEST = 300;
-const fuzzing = process.env.FUZZ_RUNS !== undefined || process.env.FUZZ_SEED !== undefined;
+const fuzzing = process.env.FUZZ !== undefined || process.env.FUZZ_RUNS !== undefined || process.env.FUZZ_SEED !== undefined;
 const numRuns = fuzzing ? Number(process.env.FUZZ_RUNS ?? 5000) : MODEL_RUNS_IN_TEST;
 const maxLength = fuzzing ? 600 : 200;
 
