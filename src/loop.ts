@@ -85,6 +85,8 @@ export class IOLoop {
   private resolveStart: (() => void) | undefined;
   private rejectStart: ((error: unknown) => void) | undefined;
   private failure: LoopFailedError | undefined;
+  /** What the failure dropped, for the close() that follows it. */
+  private droppedByFailure: CloseReport | undefined;
   private failureListeners = new Set<(error: LoopFailedError) => void>();
 
   private inIteration = false;
@@ -215,9 +217,7 @@ export class IOLoop {
     } else if (timeout.state !== TimeoutState.Due) {
       return false;
     }
-    timeout.state = TimeoutState.Cancelled;
-    timeout.fn = undefined; // free the closure now, not when the handle dies
-    timeout.args = undefined;
+    dropTimeout(timeout);
     return true;
   }
 
@@ -379,15 +379,20 @@ export class IOLoop {
     checkOptions("close", options);
     if (this.state === RUNNING) throw new Error("close: the loop is running; stop() it first");
     if (this.state === CLOSED) return { callbacks: 0, timeouts: 0, handlers: 0 };
-    const report = {
-      callbacks: this.callbackFns.reduce((n, fn) => (fn ? n + 1 : n), 0),
-      timeouts: this.timeoutsBySlot.reduce((n, t) => (t ? n + 1 : n), 0),
-      handlers: this.handlers.size,
-    };
+    const report = this.droppedByFailure ?? this.pending();
     if (this.state !== FAILED) this.core.reset();
     this.state = CLOSED;
     this.dropEverything(options.closeSources === true);
     return report;
+  }
+
+  /** Counts what is pending: what close() or a failure drops. */
+  private pending(): CloseReport {
+    return {
+      callbacks: this.callbackFns.reduce((n, fn) => (fn ? n + 1 : n), 0),
+      timeouts: this.timeoutsBySlot.reduce((n, t) => (t ? n + 1 : n), 0),
+      handlers: this.handlers.size,
+    };
   }
 
   /** True once close() has been called. */
@@ -491,16 +496,24 @@ export class IOLoop {
 
     this.inIteration = true;
     try {
+      // Once the loop has failed (a call from user code made the core
+      // trap), nothing more of the list runs: it is counted as dropped.
       for (let i = 0; i < callbacks; i++) {
         const fn = this.dueFns[i]!, args = this.dueArgs[i];
         this.dueFns[i] = undefined;
         this.dueArgs[i] = undefined;
-        this.invoke("callback", fn, args);
+        if (this.droppedByFailure) this.droppedByFailure.callbacks++;
+        else this.invoke("callback", fn, args);
       }
       for (let i = 0; i < timeouts; i++) {
         const timeout = this.dueTimeouts[i]!;
         this.dueTimeouts[i] = undefined;
         if (timeout.state !== TimeoutState.Due) continue; // cancelled or refreshed earlier
+        if (this.droppedByFailure) {
+          this.droppedByFailure.timeouts++;
+          dropTimeout(timeout);
+          continue;
+        }
         timeout.state = TimeoutState.Fired;
         this.invoke("timeout", timeout.fn!, timeout.args);
       }
@@ -615,6 +628,7 @@ export class IOLoop {
     if (this.state === FAILED) return;
     const wasRunning = this.state === RUNNING;
     this.failure = new LoopFailedError(cause);
+    this.droppedByFailure = this.pending();
     this.state = FAILED;
     this.disarm();
     this.dropEverything(false);
@@ -627,12 +641,7 @@ export class IOLoop {
 
   private dropEverything(closeSources: boolean): void {
     this.disarm();
-    for (const timeout of this.timeoutsBySlot) {
-      if (!timeout) continue;
-      timeout.state = TimeoutState.Cancelled;
-      timeout.fn = undefined;
-      timeout.args = undefined;
-    }
+    for (const timeout of this.timeoutsBySlot) if (timeout) dropTimeout(timeout);
     this.timeoutsBySlot = [];
     this.callbackFns = [];
     this.callbackArgs = [];
@@ -657,6 +666,14 @@ export class IOLoop {
     if (this.state === CLOSED) throw new Error(`${where}: the loop is closed`);
     if (this.state === FAILED) throw this.failure!;
   }
+}
+
+/** Marks a timeout cancelled and frees its closure now, not when the
+ *  handle dies. */
+function dropTimeout(timeout: Timeout): void {
+  timeout.state = TimeoutState.Cancelled;
+  timeout.fn = undefined;
+  timeout.args = undefined;
 }
 
 function isLoopAware(source: unknown): source is LoopAware {
