@@ -98,7 +98,7 @@ export class IOLoop {
   private inIteration = false;
   private iterationNow = 0;
   private iterations = 0;
-  private lastTime = -Infinity;
+  private lastTime: number;
 
   private readonly scheduler: Pick<SchedulingClock, "setTimer" | "clearTimer" | "queueMacrotask">;
   private hostTimer: unknown = undefined;
@@ -135,18 +135,23 @@ export class IOLoop {
     if (clock !== undefined && (typeof clock !== "object" || clock === null || typeof clock.now !== "function")) {
       throw new TypeError(`IOLoop.create: clock must be an object with a now() method, got ${describe(clock)}`);
     }
+    const startTime = (clock ?? systemClock).now();
+    if (!isReading(startTime)) {
+      throw new TypeError(`IOLoop.create: clock.now() must return a finite number of milliseconds, got ${describe(startTime)}`);
+    }
     if (onError !== undefined) checkFunction("IOLoop.create", "onError", onError);
     if (onSlowCallback !== undefined) checkFunction("IOLoop.create", "onSlowCallback", onSlowCallback);
     if (slowCallbackMs !== undefined) checkPositive("IOLoop.create", "slowCallbackMs", slowCallbackMs);
-    if (maxMemoryBytes !== undefined) checkPositive("IOLoop.create", "maxMemoryBytes", maxMemoryBytes);
+    if (maxMemoryBytes !== undefined) checkPositive("IOLoop.create", "maxMemoryBytes", maxMemoryBytes, "bytes");
     if (module !== undefined && !(module instanceof WebAssembly.Module)) {
       throw new TypeError(`IOLoop.create: module must be a WebAssembly.Module, got ${describe(module)}`);
     }
     const core = await Core.instantiate(module ?? await loadCoreModule(), maxMemoryBytes);
-    return new IOLoop(core, options);
+    return new IOLoop(core, options, startTime);
   }
 
-  private constructor(private readonly core: Core, options: IOLoopOptions) {
+  private constructor(private readonly core: Core, options: IOLoopOptions, startTime: number) {
+    this.lastTime = startTime;
     this.clock = options.clock ?? systemClock;
     this.scheduler = isSchedulingClock(this.clock) ? this.clock : hostScheduler;
     this.onError = options.onError;
@@ -160,8 +165,10 @@ export class IOLoop {
    *  and never behind a host timer that has fired (on Workers the clock
    *  stands still while code runs; a timer firing proves the time passed). */
   time(): number {
+    // A reading that is not a finite number (a broken clock) is ignored, as
+    // if time stood still: it never reaches a deadline or the core.
     const now = this.clock.now();
-    if (now > this.lastTime) this.lastTime = now;
+    if (now > this.lastTime && isReading(now)) this.lastTime = now;
     return this.lastTime;
   }
 
@@ -370,8 +377,11 @@ export class IOLoop {
         settle({ ok: false, error });
         return;
       }
-      Promise.resolve(result).then(
-        (value) => settle({ ok: true, value }),
+      // A plain value settles now, so that a due timeoutMs timer later in
+      // this iteration cannot beat a fn that has already returned.
+      if (!isThenable(result)) return settle({ ok: true, value: result as Awaited<T> });
+      result.then(
+        (value) => settle({ ok: true, value: value as Awaited<T> }),
         (error: unknown) => settle({ ok: false, error }),
       );
     });
@@ -387,6 +397,9 @@ export class IOLoop {
    *  closeSources, closes every source that has a close() method. */
   close(options: { closeSources?: boolean } = {}): CloseReport {
     checkOptions("close", options);
+    if (options.closeSources !== undefined && typeof options.closeSources !== "boolean") {
+      throw new TypeError(`close: closeSources must be a boolean, got ${describe(options.closeSources)}`);
+    }
     if (this.state === RUNNING) throw new Error("close: the loop is running; stop() it first");
     if (this.state === CLOSED) return { callbacks: 0, timeouts: 0, handlers: 0 };
     const report = this.droppedByFailure ?? this.pending();
@@ -688,6 +701,16 @@ function dropTimeout(timeout: Timeout): void {
   timeout.state = TimeoutState.Cancelled;
   timeout.fn = undefined;
   timeout.args = undefined;
+}
+
+/** A clock reading the loop can use. */
+function isReading(now: unknown): now is number {
+  return typeof now === "number" && Number.isFinite(now);
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === "object" || typeof value === "function")
+    && typeof (value as PromiseLike<unknown>).then === "function";
 }
 
 function isLoopAware(source: unknown): source is LoopAware {

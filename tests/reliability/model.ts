@@ -32,7 +32,7 @@ export class Model implements Side {
   private startPending = false;
   private inIteration = false;
   private iterationNow = 0;
-  private lastTime = -Infinity;
+  private lastTime: number;
   private sequence = 0;
   private labels = 0;
   private callbacks: { label: string; script: Script; withArgs: boolean }[] = [];
@@ -41,7 +41,9 @@ export class Model implements Side {
   /** Sources whose ready & (interest | ERROR) is not 0, in the order they got so. */
   private listed: number[] = [];
 
-  constructor(private readonly clockNow: () => number) {}
+  constructor(private readonly clockNow: () => number) {
+    this.lastTime = clockNow(); // the loop reads its clock once when created
+  }
 
   time(): number {
     const now = this.clockNow();
