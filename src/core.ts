@@ -39,6 +39,9 @@ let defaultModule: Promise<WebAssembly.Module> | undefined;
 /** Called once by each runtime entry (src/runtime/*.ts) to say how its
  *  runtime finds core.wasm. The module is compiled once and shared. */
 export function setCoreLoader(loader: CoreLoader): void {
+  if (typeof loader !== "function") {
+    throw new TypeError(`setCoreLoader: loader must be a function returning a WebAssembly.Module promise, got ${loader === null ? "null" : typeof loader}`);
+  }
   defaultLoader = loader;
   defaultModule = undefined;
 }
