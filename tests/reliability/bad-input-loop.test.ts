@@ -206,9 +206,15 @@ describe("loop.close(options)", () => {
     expect(l.close()).toEqual({ callbacks: 0, timeouts: 0, handlers: 0 });
   });
 
-  it("after close(), every call that would schedule throws an Error saying the loop is closed", async () => {
+  it("after close(), every call that would schedule throws an Error saying the loop is closed; the rest still answer", async () => {
     const { loop: l } = await loop();
+    const t = l.callLater(5, () => {});
+    l.addHandler(1, () => {}, 1);
     l.close();
+    expect(l.removeTimeout(t)).toBe(false);
+    expect(l.removeHandler(1)).toBe(false);
+    expect(l.time()).toBe(0);
+    expect(l.stats()).toMatchObject({ pendingTimeouts: 0, queuedCallbacks: 0, handlers: 0 });
     expect(() => l.addCallback(() => {})).toThrow(/addCallback: the loop is closed/);
     expect(() => l.callLater(1, () => {})).toThrow(/callLater: the loop is closed/);
     expect(() => l.callAt(1, () => {})).toThrow(/callAt: the loop is closed/);

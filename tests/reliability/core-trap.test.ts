@@ -39,6 +39,12 @@ describe("a core that traps (memory capped by maxMemoryBytes)", () => {
     expect((loop.failed!.cause as Error).name).toBe("CoreTrap");
   });
 
+  it("rounds maxMemoryBytes down to whole 64 KiB pages", async () => {
+    const loop = await createLoop({ maxMemoryBytes: ONE_PAGE + 1000 });
+    fillUntilTrap(loop);
+    expect(loop.failed!.message).toMatch(/at maxMemoryBytes \(65536 bytes\)/);
+  });
+
   it("throws the same failure from every later call, and never calls the core again", async () => {
     const { loop } = await cappedLoop();
     const { error } = fillUntilTrap(loop);
