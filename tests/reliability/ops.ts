@@ -42,7 +42,7 @@ const delay: fc.Arbitrary<number> = fc.oneof(
 
 const events: fc.Arbitrary<number> = fc.oneof(
   { weight: 8, arbitrary: fc.constantFrom(1, 4, 5, 8, 9, 12, 13, 0) },
-  { weight: 1, arbitrary: fc.constantFrom(2, 16, -1, 1.5, NaN, 255) }, // not a mask: RangeError
+  { weight: 1, arbitrary: fc.constantFrom(2, 16, -1, 1.5, NaN, 255, 2 ** 32 + 1, -(2 ** 32) + 1) }, // not a mask: RangeError
 );
 
 const source = fc.integer({ min: 0, max: SOURCE_COUNT - 1 });

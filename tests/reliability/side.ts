@@ -37,5 +37,5 @@ export function runUser(side: Side, label: string, header: string, script: Scrip
 export const READ = 1, WRITE = 4, ERROR = 8, ALL_EVENTS = 13;
 
 export function isEventMask(value: number): boolean {
-  return Number.isInteger(value) && value >= 0 && (value & ~ALL_EVENTS) === 0;
+  return Number.isInteger(value) && value >= 0 && value <= ALL_EVENTS && (value & ~ALL_EVENTS) === 0;
 }
