@@ -232,6 +232,7 @@ export class WebSocketSource extends BaseSource {
 
   private updateWritable(): void {
     if (this.closed || this.socket.readyState !== OPEN) return this.stopPolling();
+    // Workers' sockets have no bufferedAmount (workerd issue 988): open is writable.
     if ((this.socket.bufferedAmount ?? 0) <= this.lowWaterMark) {
       this.markReady(WRITE);
       this.stopPolling();
