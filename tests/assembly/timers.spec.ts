@@ -45,6 +45,19 @@ describe("timers", () => {
     expect(due[3]).toBe(slotOf(c));
   });
 
+  it("many timers with equal deadlines pop in the order they were scheduled", () => {
+    const ids: f64[] = [];
+    for (let i = 0; i < 90; i++) ids.push(timerSchedule(<f64>[30, 10, 20][i % 3]));
+    const due = popAll(30);
+    expect(due.length).toBe(90);
+    let outOfOrder = 0, at = 0;
+    const firstOfDeadline: i32[] = [1, 2, 0]; // deadlines 10, 20, 30
+    for (let d = 0; d < 3; d++) {
+      for (let i = firstOfDeadline[d]; i < 90; i += 3) if (due[at++] != slotOf(ids[i])) outOfOrder++;
+    }
+    expect(outOfOrder).toBe(0);
+  });
+
   it("pops nothing before its deadline, and a deadline equal to now is due", () => {
     timerSchedule(10);
     expect(timerPopDue(9.999)).toBe(-1);

@@ -86,6 +86,18 @@ describe("timeouts", () => {
     loop.checkInvariants();
   });
 
+  it("many timeouts with equal deadlines fire in the order they were scheduled", async () => {
+    const { loop, clock } = await runningLoop();
+    const ran: number[] = [];
+    const handles = [];
+    for (let i = 0; i < 300; i++) handles.push(loop.callLater([30, 10, 20][i % 3], () => ran.push(i)));
+    for (let i = 0; i < 300; i += 7) handles[i].cancel();
+    await clock.advance(30);
+    const expected = [1, 2, 0].flatMap((r) => [...Array(300).keys()].filter((i) => i % 3 === r && i % 7 !== 0));
+    expect(ran).toEqual(expected);
+    loop.checkInvariants();
+  });
+
   it("timeouts due in the same iteration run in (deadline, sequence) order, after the callbacks", async () => {
     const { loop, errors } = await virtualLoop();
     const ran: string[] = [];
@@ -153,18 +165,19 @@ describe("timeouts", () => {
   });
 
   it("a timeout cancelled by a callback earlier in the same iteration never fires", async () => {
-    const { loop } = await virtualLoop();
+    const { loop, errors } = await virtualLoop();
     const ran: string[] = [];
     const victim = loop.callLater(-1, () => ran.push("victim"));
     loop.addCallback(() => ran.push(`cancel:${victim.cancel()}`));
     loop.stop();
     await loop.start(); // both are in one iteration
     expect(ran).toEqual(["cancel:true"]);
+    expect(errors).toEqual([]); // skipped, not called with a cleared function
     loop.checkInvariants();
   });
 
   it("a timeout cancelled by a timeout earlier in the same iteration never fires", async () => {
-    const { loop, clock } = await runningLoop();
+    const { loop, clock, errors } = await runningLoop();
     const ran: string[] = [];
     let victim: ReturnType<typeof loop.callLater> | undefined;
     loop.callLater(5, () => ran.push(`cancel:${loop.removeTimeout(victim)}`));
@@ -172,6 +185,7 @@ describe("timeouts", () => {
     loop.callLater(5, () => ran.push("after"));
     await clock.advance(10);
     expect(ran).toEqual(["cancel:true", "after"]);
+    expect(errors).toEqual([]);
     expect(loop.stats().pendingTimeouts).toBe(0);
     loop.checkInvariants();
   });
@@ -219,7 +233,7 @@ describe("timeouts", () => {
 
 describe("handlers", () => {
   it("a handler removed by an earlier handler in the same iteration is not called", async () => {
-    const { loop, clock } = await runningLoop();
+    const { loop, clock, errors } = await runningLoop();
     const a = { name: "a" }, b = { name: "b" };
     const calls: string[] = [];
     loop.addHandler(a, () => { calls.push("a"); loop.removeHandler(b); }, READ);
@@ -229,11 +243,12 @@ describe("handlers", () => {
     await clock.advance(0);
     expect(calls[0]).toBe("a");
     expect(calls).not.toContain("b");
+    expect(errors).toEqual([]);
     loop.checkInvariants();
   });
 
   it("a handler removed by a callback or timeout earlier in the same iteration is not called", async () => {
-    const { loop } = await virtualLoop();
+    const { loop, errors } = await virtualLoop();
     const calls: string[] = [];
     loop.addHandler(1, () => calls.push("one"), READ);
     loop.addHandler(2, () => calls.push("two"), READ);
@@ -244,6 +259,7 @@ describe("handlers", () => {
     loop.stop();
     await loop.start();
     expect(calls).toEqual([]);
+    expect(errors).toEqual([]);
     loop.checkInvariants();
   });
 

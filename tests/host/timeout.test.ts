@@ -112,7 +112,7 @@ describe("Timeout", () => {
   });
 
   it("refresh() by an earlier entry of the iteration in which the timeout is due defers it", async () => {
-    const { loop, clock } = await runningLoop();
+    const { loop, clock, errors } = await runningLoop();
     const ran: string[] = [];
     let late: ReturnType<typeof loop.callLater> | undefined;
     loop.callLater(5, () => { ran.push("first"); late!.refresh(); });
@@ -121,6 +121,7 @@ describe("Timeout", () => {
     expect(ran).toEqual(["first"]);
     await clock.advance(5);
     expect(ran).toEqual(["first", "late@10"]);
+    expect(errors).toEqual([]);
     loop.checkInvariants();
   });
 
