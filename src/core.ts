@@ -39,6 +39,9 @@ let defaultModule: Promise<WebAssembly.Module> | undefined;
 /** Called once by each runtime entry (src/runtime/*.ts) to say how its
  *  runtime finds core.wasm. The module is compiled once and shared. */
 export function setCoreLoader(loader: CoreLoader): void {
+  if (typeof loader !== "function") {
+    throw new TypeError(`setCoreLoader: loader must be a function returning a WebAssembly.Module promise, got ${loader === null ? "null" : typeof loader}`);
+  }
   defaultLoader = loader;
   defaultModule = undefined;
 }
@@ -60,11 +63,12 @@ const ERR_TOO_MANY_TIMERS = -2;
 /** The low bits of a timer id are its slot (see assembly/timers.ts). */
 const TIMER_SLOT_SCALE = 2 ** 22;
 const HEADER_WORDS = 3;
+const WASM_PAGE = 65536;
 
 /** Raised when the core has trapped; the loop that owned it has failed. */
 export class CoreTrap extends Error {
-  constructor(cause: unknown) {
-    super(`wasm-ioloop: the WebAssembly core trapped: ${describe(cause)}`, { cause });
+  constructor(cause: unknown, why = describe(cause)) {
+    super(`wasm-ioloop: the WebAssembly core trapped: ${why}`, { cause });
     this.name = "CoreTrap";
   }
 }
@@ -83,7 +87,7 @@ export class Core {
   private readonly core: CoreExports;
   private readonly memory: WebAssembly.Memory;
 
-  private constructor(exports: CoreExports, memory: WebAssembly.Memory) {
+  private constructor(exports: CoreExports, memory: WebAssembly.Memory, private readonly maxBytes: number | undefined) {
     this.core = exports;
     this.memory = memory;
   }
@@ -91,8 +95,7 @@ export class Core {
   /** Instantiates `module`. `maxMemoryBytes` caps the linear memory; the
    *  core traps when it needs more, and the loop reports itself failed. */
   static async instantiate(module: WebAssembly.Module, maxMemoryBytes?: number): Promise<Core> {
-    const PAGE = 65536;
-    const maximum = maxMemoryBytes === undefined ? undefined : Math.max(1, Math.floor(maxMemoryBytes / PAGE));
+    const maximum = maxMemoryBytes === undefined ? undefined : Math.max(1, Math.floor(maxMemoryBytes / WASM_PAGE));
     const memory = new WebAssembly.Memory(maximum === undefined ? { initial: 1 } : { initial: 1, maximum });
     const imports = {
       env: {
@@ -105,7 +108,7 @@ export class Core {
       },
     };
     const instance = await WebAssembly.instantiate(module, imports);
-    return new Core(instance.exports as unknown as CoreExports, memory);
+    return new Core(instance.exports as unknown as CoreExports, memory, maximum === undefined ? undefined : maximum * WASM_PAGE);
   }
 
   /** Bytes of linear memory in use by this instance. */
@@ -113,7 +116,12 @@ export class Core {
 
   private trap(cause: unknown): never {
     if (cause instanceof CoreTrap) throw cause;
-    this.failure = new CoreTrap(cause);
+    // The allocator traps with a bare "unreachable" when memory.grow fails:
+    // say what that means when the memory is at its cap.
+    const full = this.maxBytes !== undefined && this.memory.buffer.byteLength + WASM_PAGE > this.maxBytes;
+    this.failure = full
+      ? new CoreTrap(cause, `out of memory: its linear memory is at maxMemoryBytes (${this.maxBytes} bytes) (${describe(cause)})`)
+      : new CoreTrap(cause);
     throw this.failure;
   }
 

@@ -21,6 +21,9 @@ export class HandlerTable {
 
   get size(): number { return this.bySource.size; }
 
+  /** Length of the by-slot table: the most slots the core has handed out. */
+  get slotCount(): number { return this.bySlot.length; }
+
   get(source: unknown): HandlerEntry | undefined { return this.bySource.get(source); }
 
   atSlot(slot: number): HandlerEntry | undefined { return this.bySlot[slot]; }

@@ -61,6 +61,10 @@ export interface LoopStats {
   iterations: number;
   /** Bytes of the core's linear memory. */
   wasmMemoryBytes: number;
+  /** Entries in the host's slot tables (callbacks, timeouts, handlers). They
+   *  are indexed by the core's slots, which are reused, so they grow to the
+   *  most entries live at once and no further. */
+  hostSlots: number;
 }
 
 type AnyFunction = (...args: never[]) => unknown;
@@ -87,12 +91,14 @@ export class IOLoop {
   private resolveStart: (() => void) | undefined;
   private rejectStart: ((error: unknown) => void) | undefined;
   private failure: LoopFailedError | undefined;
+  /** What the failure dropped, for the close() that follows it. */
+  private droppedByFailure: CloseReport | undefined;
   private failureListeners = new Set<(error: LoopFailedError) => void>();
 
   private inIteration = false;
   private iterationNow = 0;
   private iterations = 0;
-  private lastTime = -Infinity;
+  private lastTime: number;
 
   private readonly scheduler: Pick<SchedulingClock, "setTimer" | "clearTimer" | "queueMacrotask">;
   private hostTimer: unknown = undefined;
@@ -129,18 +135,23 @@ export class IOLoop {
     if (clock !== undefined && (typeof clock !== "object" || clock === null || typeof clock.now !== "function")) {
       throw new TypeError(`IOLoop.create: clock must be an object with a now() method, got ${describe(clock)}`);
     }
+    const startTime = (clock ?? systemClock).now();
+    if (!isReading(startTime)) {
+      throw new TypeError(`IOLoop.create: clock.now() must return a finite number of milliseconds, got ${describe(startTime)}`);
+    }
     if (onError !== undefined) checkFunction("IOLoop.create", "onError", onError);
     if (onSlowCallback !== undefined) checkFunction("IOLoop.create", "onSlowCallback", onSlowCallback);
     if (slowCallbackMs !== undefined) checkPositive("IOLoop.create", "slowCallbackMs", slowCallbackMs);
-    if (maxMemoryBytes !== undefined) checkPositive("IOLoop.create", "maxMemoryBytes", maxMemoryBytes);
+    if (maxMemoryBytes !== undefined) checkPositive("IOLoop.create", "maxMemoryBytes", maxMemoryBytes, "bytes");
     if (module !== undefined && !(module instanceof WebAssembly.Module)) {
       throw new TypeError(`IOLoop.create: module must be a WebAssembly.Module, got ${describe(module)}`);
     }
     const core = await Core.instantiate(module ?? await loadCoreModule(), maxMemoryBytes);
-    return new IOLoop(core, options);
+    return new IOLoop(core, options, startTime);
   }
 
-  private constructor(private readonly core: Core, options: IOLoopOptions) {
+  private constructor(private readonly core: Core, options: IOLoopOptions, startTime: number) {
+    this.lastTime = startTime;
     this.clock = options.clock ?? systemClock;
     this.scheduler = isSchedulingClock(this.clock) ? this.clock : hostScheduler;
     this.onError = options.onError;
@@ -154,8 +165,10 @@ export class IOLoop {
    *  and never behind a host timer that has fired (on Workers the clock
    *  stands still while code runs; a timer firing proves the time passed). */
   time(): number {
+    // A reading that is not a finite number (a broken clock) is ignored, as
+    // if time stood still: it never reaches a deadline or the core.
     const now = this.clock.now();
-    if (now > this.lastTime) this.lastTime = now;
+    if (now > this.lastTime && isReading(now)) this.lastTime = now;
     return this.lastTime;
   }
 
@@ -219,9 +232,7 @@ export class IOLoop {
     } else if (timeout.state !== TimeoutState.Due) {
       return false;
     }
-    timeout.state = TimeoutState.Cancelled;
-    timeout.fn = undefined; // free the closure now, not when the handle dies
-    timeout.args = undefined;
+    dropTimeout(timeout);
     return true;
   }
 
@@ -366,8 +377,11 @@ export class IOLoop {
         settle({ ok: false, error });
         return;
       }
-      Promise.resolve(result).then(
-        (value) => settle({ ok: true, value }),
+      // A plain value settles now, so that a due timeoutMs timer later in
+      // this iteration cannot beat a fn that has already returned.
+      if (!isThenable(result)) return settle({ ok: true, value: result as Awaited<T> });
+      result.then(
+        (value) => settle({ ok: true, value: value as Awaited<T> }),
         (error: unknown) => settle({ ok: false, error }),
       );
     });
@@ -383,17 +397,25 @@ export class IOLoop {
    *  closeSources, closes every source that has a close() method. */
   close(options: { closeSources?: boolean } = {}): CloseReport {
     checkOptions("close", options);
+    if (options.closeSources !== undefined && typeof options.closeSources !== "boolean") {
+      throw new TypeError(`close: closeSources must be a boolean, got ${describe(options.closeSources)}`);
+    }
     if (this.state === RUNNING) throw new Error("close: the loop is running; stop() it first");
     if (this.state === CLOSED) return { callbacks: 0, timeouts: 0, handlers: 0 };
-    const report = {
-      callbacks: this.callbackFns.reduce((n, fn) => (fn ? n + 1 : n), 0),
-      timeouts: this.timeoutsBySlot.reduce((n, t) => (t ? n + 1 : n), 0),
-      handlers: this.handlers.size,
-    };
+    const report = this.droppedByFailure ?? this.pending();
     if (this.state !== FAILED) this.core.reset();
     this.state = CLOSED;
     this.dropEverything(options.closeSources === true);
     return report;
+  }
+
+  /** Counts what is pending: what close() or a failure drops. */
+  private pending(): CloseReport {
+    return {
+      callbacks: this.callbackFns.reduce((n, fn) => (fn ? n + 1 : n), 0),
+      timeouts: this.timeoutsBySlot.reduce((n, t) => (t ? n + 1 : n), 0),
+      handlers: this.handlers.size,
+    };
   }
 
   /** True once close() has been called. */
@@ -415,6 +437,7 @@ export class IOLoop {
       hostTimers: this.hostTimer === undefined ? 0 : 1,
       iterations: this.iterations,
       wasmMemoryBytes: this.core.memoryBytes,
+      hostSlots: this.callbackFns.length + this.timeoutsBySlot.length + this.handlers.slotCount,
     };
   }
 
@@ -496,16 +519,24 @@ export class IOLoop {
 
     this.inIteration = true;
     try {
+      // Once the loop has failed (a call from user code made the core
+      // trap), nothing more of the list runs: it is counted as dropped.
       for (let i = 0; i < callbacks; i++) {
         const fn = this.dueFns[i]!, args = this.dueArgs[i];
         this.dueFns[i] = undefined;
         this.dueArgs[i] = undefined;
-        this.invoke("callback", fn, args);
+        if (this.droppedByFailure) this.droppedByFailure.callbacks++;
+        else this.invoke("callback", fn, args);
       }
       for (let i = 0; i < timeouts; i++) {
         const timeout = this.dueTimeouts[i]!;
         this.dueTimeouts[i] = undefined;
         if (timeout.state !== TimeoutState.Due) continue; // cancelled or refreshed earlier
+        if (this.droppedByFailure) {
+          this.droppedByFailure.timeouts++;
+          dropTimeout(timeout);
+          continue;
+        }
         timeout.state = TimeoutState.Fired;
         this.invoke("timeout", timeout.fn!, timeout.args);
       }
@@ -624,6 +655,7 @@ export class IOLoop {
     if (this.state === FAILED) return;
     const wasRunning = this.state === RUNNING;
     this.failure = new LoopFailedError(cause);
+    this.droppedByFailure = this.pending();
     this.state = FAILED;
     this.disarm();
     this.dropEverything(false);
@@ -636,12 +668,7 @@ export class IOLoop {
 
   private dropEverything(closeSources: boolean): void {
     this.disarm();
-    for (const timeout of this.timeoutsBySlot) {
-      if (!timeout) continue;
-      timeout.state = TimeoutState.Cancelled;
-      timeout.fn = undefined;
-      timeout.args = undefined;
-    }
+    for (const timeout of this.timeoutsBySlot) if (timeout) dropTimeout(timeout);
     this.timeoutsBySlot = [];
     this.callbackFns = [];
     this.callbackArgs = [];
@@ -666,6 +693,24 @@ export class IOLoop {
     if (this.state === CLOSED) throw new Error(`${where}: the loop is closed`);
     if (this.state === FAILED) throw this.failure!;
   }
+}
+
+/** Marks a timeout cancelled and frees its closure now, not when the
+ *  handle dies. */
+function dropTimeout(timeout: Timeout): void {
+  timeout.state = TimeoutState.Cancelled;
+  timeout.fn = undefined;
+  timeout.args = undefined;
+}
+
+/** A clock reading the loop can use. */
+function isReading(now: unknown): now is number {
+  return typeof now === "number" && Number.isFinite(now);
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === "object" || typeof value === "function")
+    && typeof (value as PromiseLike<unknown>).then === "function";
 }
 
 function isLoopAware(source: unknown): source is LoopAware {

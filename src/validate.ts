@@ -26,9 +26,9 @@ export function checkTime(where: string, name: string, value: unknown): asserts 
   if (Number.isNaN(value)) throw new RangeError(`${where}: ${name} must not be NaN`);
 }
 
-export function checkPositive(where: string, name: string, value: unknown): asserts value is number {
+export function checkPositive(where: string, name: string, value: unknown, unit = "milliseconds"): asserts value is number {
   if (typeof value !== "number" || !(value > 0) || !Number.isFinite(value)) {
-    throw new RangeError(`${where}: ${name} must be a positive finite number of milliseconds, got ${describe(value)}`);
+    throw new RangeError(`${where}: ${name} must be a positive finite number of ${unit}, got ${describe(value)}`);
   }
 }
 

@@ -3,6 +3,7 @@
 // that falls due on the way, and lets promise chains settle between them.
 
 import { queueMacrotask, type SchedulingClock } from "./clock.js";
+import { describe } from "./validate.js";
 
 interface VirtualTimer { at: number; order: number; fn: () => void }
 
@@ -17,7 +18,7 @@ export class VirtualClock implements SchedulingClock {
   private macrotasksPending = 0;
 
   constructor(startMs = 0) {
-    if (!Number.isFinite(startMs)) throw new RangeError(`VirtualClock: startMs must be finite, got ${startMs}`);
+    checkFinite("VirtualClock", "startMs", startMs);
     this.time = startMs;
   }
 
@@ -26,7 +27,7 @@ export class VirtualClock implements SchedulingClock {
   /** Sets the time without running anything, forwards or backwards: for
    *  tests of clocks that jump or go back. */
   set(timeMs: number): void {
-    if (!Number.isFinite(timeMs)) throw new RangeError(`VirtualClock.set: timeMs must be finite, got ${timeMs}`);
+    checkFinite("VirtualClock.set", "timeMs", timeMs);
     this.time = timeMs;
   }
 
@@ -34,7 +35,7 @@ export class VirtualClock implements SchedulingClock {
    *  nothing), running every timer that falls due on the way, in order, each
    *  at its own time, and waiting for the loops to settle after each. */
   async advance(ms: number): Promise<void> {
-    if (Number.isNaN(ms)) throw new RangeError("VirtualClock.advance: ms must be a number, got NaN");
+    checkFinite("VirtualClock.advance", "ms", ms); // Infinity would run a periodic timer forever
     const target = this.time + ms;
     await this.settle();
     for (let next = this.earliest(target); next; next = this.earliest(target)) {
@@ -79,4 +80,9 @@ export class VirtualClock implements SchedulingClock {
       if (this.macrotasksPending === 0) return;
     }
   }
+}
+
+function checkFinite(where: string, name: string, value: unknown): void {
+  if (typeof value !== "number") throw new TypeError(`${where}: ${name} must be a number of milliseconds, got ${describe(value)}`);
+  if (!Number.isFinite(value)) throw new RangeError(`${where}: ${name} must be finite, got ${value}`);
 }

@@ -1,0 +1,124 @@
+// Backs the README's "Bad input" table, streams half: the sources, the sink
+// and IOStream. Each `describe` is one row of the table. Sockets are real
+// (a `ws` server on 127.0.0.1); streams are the runtime's own web streams.
+
+import { afterEach, describe, expect, it } from "vitest";
+import { WebSocket as WsClient } from "ws";
+import {
+  IOStream, ReadableSource, StreamClosedError, WebSocketSource, WritableSink,
+} from "../../src/index.js";
+import { createLoop } from "../host/helpers.js";
+import { startWsServer } from "../host/sources/servers.js";
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function openSocket() {
+  const peer = await startWsServer();
+  const client = new WsClient(peer.url);
+  client.on("error", () => {}); // terminate() during the handshake reports one; these tests do not care
+  cleanups.push(() => peer.stop(), () => client.terminate());
+  const [server] = await Promise.all([peer.next(), new Promise((resolve) => client.once("open", resolve))]);
+  return { client, server };
+}
+
+const bytes = () => new ReadableStream<Uint8Array>({ start(c) { c.enqueue(Uint8Array.of(1)); c.close(); } });
+const notByteCounts = [0, -1, 1.5, NaN, Infinity, "64", 2 ** 53];
+
+describe("new WebSocketSource(socket, { maxBufferBytes, lowWaterMark })", () => {
+  it("refuses a socket without the WebSocket API (TypeError), and byte counts that are not whole numbers in range (RangeError)", async () => {
+    for (const socket of [null, {}, { send() {}, close() {} }, "ws://x"]) {
+      expect(() => new WebSocketSource(socket as never)).toThrow(/WebSocketSource: socket must be a WebSocket/);
+    }
+    const { server } = await openSocket();
+    for (const bad of notByteCounts) {
+      expect(() => new WebSocketSource(server, { maxBufferBytes: bad as never })).toThrow(/maxBufferBytes must be a positive whole number of bytes/);
+    }
+    for (const bad of [-1, 1.5, NaN, "0"]) {
+      expect(() => new WebSocketSource(server, { lowWaterMark: bad as never })).toThrow(/lowWaterMark must be a non-negative whole number of bytes/);
+    }
+    expect(() => new WebSocketSource(server, null as never)).toThrow(/options must be an object/);
+  });
+});
+
+describe("webSocketSource.write(data), webSocketSource.close(code, reason)", () => {
+  it("write refuses what is not a string, ArrayBuffer or view (TypeError), and throws StreamClosedError after close()", async () => {
+    const { server } = await openSocket();
+    const source = new WebSocketSource(server);
+    for (const data of [5, null, undefined, {}, [1, 2]]) expect(() => source.write(data as never)).toThrow(TypeError);
+    source.close();
+    expect(() => source.write("x")).toThrow(StreamClosedError);
+  });
+
+  it("close refuses a code outside 1000..4999 or not whole (RangeError) and a reason that is not a string or passes 123 UTF-8 bytes", async () => {
+    const { server } = await openSocket();
+    const source = new WebSocketSource(server);
+    for (const code of [999, 5000, 1000.5, NaN, "1000"]) expect(() => source.close(code as never)).toThrow(RangeError);
+    expect(() => source.close(1000, 5 as never)).toThrow(TypeError);
+    expect(() => source.close(1000, "é".repeat(62))).toThrow(RangeError);
+    expect(source.closed).toBe(false);
+    source.close(1000, "bye");
+    expect(() => source.close(1000, "again")).not.toThrow();
+  });
+});
+
+describe("new ReadableSource(stream, { highWaterMark })", () => {
+  it("refuses what is not an unlocked ReadableStream (TypeError) and a highWaterMark that is not a positive whole number (RangeError)", () => {
+    for (const stream of [null, {}, "body", new WritableStream()]) {
+      expect(() => new ReadableSource(stream as never)).toThrow(/ReadableSource: stream must be a ReadableStream/);
+    }
+    const locked = bytes();
+    locked.getReader();
+    expect(() => new ReadableSource(locked)).toThrow(/stream is locked/);
+    for (const bad of notByteCounts) {
+      expect(() => new ReadableSource(bytes(), { highWaterMark: bad as never })).toThrow(/highWaterMark must be a positive whole number of bytes/);
+    }
+  });
+});
+
+describe("new WritableSink(stream), sink.write(chunk)", () => {
+  it("refuses what is not an unlocked WritableStream, an undefined chunk, and a write after close()", async () => {
+    for (const stream of [null, {}, bytes()]) expect(() => new WritableSink(stream as never)).toThrow(/WritableSink: stream must be a WritableStream/);
+    const locked = new WritableStream();
+    locked.getWriter();
+    expect(() => new WritableSink(locked)).toThrow(/stream is locked/);
+    const sink = new WritableSink(new WritableStream<Uint8Array>());
+    expect(() => sink.write(undefined as never)).toThrow(/chunk must not be undefined/);
+    await sink.close();
+    expect(() => sink.write(Uint8Array.of(1))).toThrow(StreamClosedError);
+  });
+});
+
+describe("new IOStream(loop, source, { sink, maxBufferSize })", () => {
+  it("refuses a non-loop, a source without read() and close(), a sink without write() and close() (TypeError), and a bad maxBufferSize (RangeError), adding no handler", async () => {
+    const loop = await createLoop();
+    expect(() => new IOStream({} as never, new ReadableSource(bytes()))).toThrow(/IOStream: loop must be an IOLoop/);
+    expect(() => new IOStream(loop, { read() {} } as never)).toThrow(/IOStream: source must have read\(\) and close\(\)/);
+    expect(() => new IOStream(loop, new ReadableSource(bytes()), { sink: {} as never })).toThrow(/IOStream: sink must have write\(\) and close\(\)/);
+    for (const bad of notByteCounts) {
+      expect(() => new IOStream(loop, new ReadableSource(bytes()), { maxBufferSize: bad as never })).toThrow(/maxBufferSize must be a positive whole number of bytes/);
+    }
+    expect(loop.stats().handlers).toBe(0);
+  });
+});
+
+describe("stream.readUntil(delimiter, { maxBytes }), stream.readBytes(n, { partial }), stream.write(data)", () => {
+  it("refuse bad arguments synchronously, a second pending read with an Error, and a write with no sink", async () => {
+    const loop = await createLoop();
+    const stream = new IOStream(loop, new ReadableSource(bytes()));
+    for (const delimiter of ["", new Uint8Array(0), 5, null]) {
+      expect(() => stream.readUntil(delimiter as never)).toThrow(/readUntil: delimiter must be a non-empty string or Uint8Array/);
+    }
+    for (const bad of [0, -1, 1.5, NaN, "4"]) expect(() => stream.readUntil("\n", { maxBytes: bad as never })).toThrow(/maxBytes must be a positive whole number/);
+    for (const bad of [-1, 1.5, NaN, Infinity, "4"]) expect(() => stream.readBytes(bad as never)).toThrow(/readBytes: n must be a non-negative whole number/);
+    expect(() => stream.readBytes(1, { partial: "yes" as never })).toThrow(/partial must be a boolean/);
+    expect(() => stream.write(5 as never)).toThrow(/IOStream.write: data must be a Uint8Array, an ArrayBuffer or a string/);
+    expect(() => stream.write("x")).toThrow(/this stream has no sink/);
+    const pending = stream.readUntil("\n");
+    expect(() => stream.readBytes(1)).toThrow(/another read is pending/);
+    stream.close();
+    await expect(pending).rejects.toThrow(StreamClosedError);
+  });
+});

@@ -1,0 +1,111 @@
+// Faults of time (issue 7, point 4): a clock that goes backwards, one that
+// stands still while code runs (as Workers' clock does), and one that jumps
+// far ahead. The loop's time never goes back, no timeout fires early or is
+// lost, and nothing spins.
+
+import { describe, expect, it } from "vitest";
+import { PeriodicCallback, type Timeout } from "../../src/index.js";
+import { VirtualClock } from "../../src/virtual-clock.js";
+import { createLoop } from "../host/helpers.js";
+
+async function running(startMs = 1000) {
+  const clock = new VirtualClock(startMs);
+  const loop = await createLoop({ clock, onError: ({ error }) => { throw error; } });
+  void loop.start();
+  await clock.advance(0);
+  return { loop, clock };
+}
+
+describe("a clock that goes backwards", () => {
+  it("never moves the loop's time back, and counts new delays from the loop's time", async () => {
+    const { loop, clock } = await running(1000);
+    const fired: number[] = [];
+    loop.callLater(50, () => fired.push(loop.time()));
+    clock.set(400); // 600 ms back
+    expect(loop.time()).toBe(1000);
+    const later = loop.callLater(10, () => fired.push(loop.time()));
+    expect(later.deadline).toBe(1010);
+    await clock.advance(700); // the clock reaches 1100
+    expect(fired).toEqual([1010, 1050]);
+    loop.checkInvariants();
+  });
+
+  it("loses no pending timeout and fires none early when it goes back repeatedly", async () => {
+    const { loop, clock } = await running(0);
+    const fired: Array<[number, number]> = [];
+    for (let d = 1; d <= 40; d++) {
+      const t: Timeout = loop.callLater(d, () => { fired.push([t.deadline, loop.time()]); });
+    }
+    for (let step = 0; step < 40; step++) {
+      await clock.advance(3);
+      clock.set(clock.now() - 2); // a net second forward per step, with a jump back each time
+    }
+    await clock.advance(100);
+    expect(fired.map(([deadline]) => deadline)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    for (const [deadline, at] of fired) expect(at).toBeGreaterThanOrEqual(deadline);
+  });
+});
+
+describe("a clock that stands still while code runs (Workers)", () => {
+  it("still fires timeouts in order: a host timer that fired moves the loop's time to its deadline", async () => {
+    // A frozen clock with no timers of its own: the loop uses real host
+    // timers, as it does on Workers. No assertion on how long it takes.
+    const frozen = { now: () => 5000 };
+    const loop = await createLoop({ clock: frozen });
+    const fired: Array<[string, number]> = [];
+    const result = await loop.run(() => new Promise<string>((resolve) => {
+      loop.callLater(30, () => { fired.push(["30", loop.time()]); resolve("done"); });
+      loop.callLater(10, () => fired.push(["10", loop.time()]));
+      loop.callLater(20, () => fired.push(["20", loop.time()]));
+    }));
+    expect(result).toBe("done");
+    expect(fired.map(([name]) => name)).toEqual(["10", "20", "30"]);
+    for (const [name, at] of fired) expect(at).toBeGreaterThanOrEqual(5000 + Number(name));
+    expect(loop.stats().iterations).toBeLessThan(20); // no spinning on a clock that never moves
+    loop.close();
+  });
+});
+
+describe("a clock that jumps far ahead", () => {
+  it("runs every timeout that fell due in one iteration, in deadline order, and none that did not", async () => {
+    const { loop, clock } = await running(0);
+    const fired: string[] = [];
+    loop.callLater(3e9, () => fired.push("3e9"));
+    loop.callLater(1e9, () => fired.push("1e9"));
+    loop.callLater(2 ** 31 - 1, () => fired.push("2^31-1"));
+    loop.callLater(Infinity, () => fired.push("never"));
+    loop.callLater(2e10, () => fired.push("not yet"));
+    const before = loop.stats().iterations;
+    clock.set(1e10); // a jump, with no host timer firing on the way
+    loop.addCallback(() => {}); // wakes the loop once
+    await clock.advance(0);
+    expect(fired).toEqual(["1e9", "2^31-1", "3e9"]);
+    expect(loop.stats().iterations - before).toBeLessThanOrEqual(2);
+    expect(loop.stats().pendingTimeouts).toBe(2);
+  });
+
+  it("fires a timeout far past the host's 2^31-1 ms timer limit at its deadline, re-arming in steps", async () => {
+    const { loop, clock } = await running(0);
+    let firedAt: number | undefined;
+    const t = loop.callLater(3 * 2 ** 31, () => { firedAt = loop.time(); });
+    await clock.advance(3 * 2 ** 31 - 1);
+    expect(firedAt).toBeUndefined();
+    expect(clock.pendingTimers).toBe(1);
+    await clock.advance(1);
+    expect(firedAt).toBe(t.deadline);
+  });
+
+  it("a PeriodicCallback skips the periods a jump missed instead of bursting", async () => {
+    const { loop, clock } = await running(0);
+    let calls = 0;
+    const periodic = new PeriodicCallback(loop, () => { calls++; }, 10);
+    periodic.start();
+    await clock.advance(10);
+    expect(calls).toBe(1);
+    clock.set(1e6); // a jump of ~100,000 periods
+    await clock.advance(0);
+    await clock.advance(10);
+    expect(calls).toBeLessThanOrEqual(3);
+    periodic.stop();
+  });
+});

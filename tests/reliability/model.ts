@@ -1,0 +1,244 @@
+// A plain TypeScript model of the loop's contract (DESIGN.md, "One
+// iteration"): what runs, in which order, and what each call returns. It is
+// written from the contract, not from src/loop.ts: arrays and linear scans, no
+// heap, no slots, no generations, so that it is obviously right.
+//
+// The one thing it takes from the real loop is when the host wakes it: the
+// harness tells it that an iteration starts (a macrotask ran, or the host
+// timer fired with the deadline the loop armed it for); the harness checks
+// separately that the loop asks to be woken whenever the model has due work.
+
+import type { Op, Script } from "./ops.js";
+import { SOURCE_COUNT } from "./ops.js";
+import { ERROR, isEventMask, runUser, type Outcome, type Side } from "./side.js";
+
+interface ModelTimeout {
+  label: string;
+  deadline: number;
+  delay: number;
+  sequence: number;
+  state: "pending" | "due" | "fired" | "cancelled";
+  script: Script;
+}
+
+interface ModelHandler { label: string; interest: number; ready: number; live: boolean; script: Script }
+
+export class Model implements Side {
+  readonly log: string[] = [];
+  state: "stopped" | "running" | "closed" = "stopped";
+  private stopRequested = false;
+  /** start() was called and no iteration has run since: start() always runs
+   *  at least one iteration. */
+  private startPending = false;
+  private inIteration = false;
+  private iterationNow = 0;
+  private lastTime: number;
+  private sequence = 0;
+  private labels = 0;
+  private callbacks: { label: string; script: Script; withArgs: boolean }[] = [];
+  readonly handles: ModelTimeout[] = [];
+  private handlers: (ModelHandler | undefined)[] = new Array(SOURCE_COUNT).fill(undefined);
+  /** Sources whose ready & (interest | ERROR) is not 0, in the order they got so. */
+  private listed: number[] = [];
+
+  constructor(private readonly clockNow: () => number) {
+    this.lastTime = clockNow(); // the loop reads its clock once when created
+  }
+
+  time(): number {
+    const now = this.clockNow();
+    if (now > this.lastTime) this.lastTime = now;
+    return this.lastTime;
+  }
+
+  get pendingTimeouts(): number { return this.handles.filter((t) => t.state === "pending").length; }
+  get queuedCallbacks(): number { return this.callbacks.length; }
+  get handlerCount(): number { return this.handlers.filter(Boolean).length; }
+  get readySources(): number { return this.listed.length; }
+  get running(): boolean { return this.state === "running"; }
+  get closed(): boolean { return this.state === "closed"; }
+
+  /** Work that must start an iteration at once, without waiting for time. */
+  hasImmediateWork(): boolean { return this.callbacks.length > 0 || this.listed.length > 0; }
+
+  /** True if the loop must have queued a macrotask to run an iteration. */
+  wantsTurn(): boolean { return this.running && (this.startPending || this.hasImmediateWork()); }
+
+  earliestDeadline(): number {
+    let earliest = Infinity;
+    for (const t of this.handles) if (t.state === "pending" && t.deadline < earliest) earliest = t.deadline;
+    return earliest;
+  }
+
+  /** The host timer fired: the loop's time is at least the deadline it was
+   *  armed for, and an iteration runs if the loop is running. */
+  timerFired(armedDeadline: number): void {
+    if (armedDeadline > this.lastTime) this.lastTime = armedDeadline;
+    if (this.running) this.iterate();
+  }
+
+  /** The loop's queued macrotask ran: a running loop iterates, whether or
+   *  not it still has work (it may have queued the macrotask for work since
+   *  cancelled, and a timeout may have fallen due meanwhile). */
+  macrotaskRan(): void {
+    if (this.running) this.iterate();
+  }
+
+  apply(op: Op): Outcome {
+    switch (op.op) {
+      case "addCallback": {
+        const label = `c${this.labels++}`;
+        if (this.closed) return "Error";
+        this.callbacks.push({ label, script: op.script, withArgs: op.withArgs });
+        return "ok";
+      }
+      case "callLater":
+      case "callAt": {
+        const label = `t${this.labels++}`;
+        if (this.closed) return "Error";
+        const value = op.op === "callLater" ? op.delayMs : op.deadlineMs;
+        if (Number.isNaN(value)) return "RangeError";
+        const now = this.scheduleTime();
+        const deadline = op.op === "callLater" ? now + value : value;
+        const delay = op.op === "callLater" ? value : value - now;
+        this.handles.push({ label, deadline, delay, sequence: this.sequence++, state: "pending", script: op.script });
+        return "ok";
+      }
+      case "cancel": {
+        const t = this.handle(op.handle);
+        if (!t || (t.state !== "pending" && t.state !== "due")) return "false";
+        t.state = "cancelled";
+        return "true";
+      }
+      case "cancelNotOwn": return "false";
+      case "refresh": {
+        const t = this.handle(op.handle);
+        if (!t) return "none";
+        if (t.state === "cancelled") return "ok";
+        if (this.closed) return "Error";
+        t.deadline = this.scheduleTime() + t.delay;
+        t.sequence = this.sequence++;
+        t.state = "pending"; // a due one is taken out of this iteration
+        return "ok";
+      }
+      case "addHandler": {
+        const label = `h${this.labels++}`;
+        if (this.closed) return "Error";
+        if (!isEventMask(op.interest)) return "RangeError";
+        if (this.handlers[op.source]) return "Error";
+        this.handlers[op.source] = { label, interest: op.interest, ready: 0, live: true, script: op.script };
+        return "ok";
+      }
+      case "updateHandler":
+      case "setReady":
+      case "clearReady": {
+        if (this.closed) return "Error";
+        if (!isEventMask(op.events)) return "RangeError";
+        const h = this.handlers[op.source];
+        if (!h) return "Error";
+        if (op.op === "updateHandler") h.interest = op.events;
+        else if (op.op === "setReady") h.ready |= op.events;
+        else h.ready &= ~op.events;
+        this.relist(op.source);
+        return "ok";
+      }
+      case "removeHandler": {
+        const h = this.handlers[op.source];
+        if (!h) return "false";
+        this.dropHandler(op.source);
+        return "true";
+      }
+      case "start":
+        if (this.closed || this.running) return "Error";
+        this.state = "running";
+        this.startPending = true;
+        return "ok";
+      case "stop":
+        if (this.closed) return "ok";
+        this.stopRequested = true;
+        if (this.running && !this.inIteration) this.finishStop();
+        return "ok";
+      case "close": {
+        if (this.running) return "Error";
+        if (this.closed) return "0/0/0";
+        const report = `${this.callbacks.length}/${this.pendingTimeouts}/${this.handlerCount}`;
+        this.state = "closed";
+        this.callbacks = [];
+        for (const t of this.handles) if (t.state === "pending") t.state = "cancelled";
+        for (let s = 0; s < SOURCE_COUNT; s++) if (this.handlers[s]) this.dropHandler(s);
+        return report;
+      }
+      case "throw":
+      case "turn":
+      case "advance":
+        throw new Error(`model: ${op.op} is not a loop call`);
+    }
+  }
+
+  private scheduleTime(): number { return this.inIteration ? this.iterationNow : this.time(); }
+
+  private handle(index: number): ModelTimeout | undefined {
+    return this.handles.length === 0 ? undefined : this.handles[index % this.handles.length];
+  }
+
+  private relist(source: number): void {
+    const h = this.handlers[source];
+    const should = h !== undefined && (h.ready & (h.interest | ERROR)) !== 0;
+    const at = this.listed.indexOf(source);
+    if (should && at < 0) this.listed.push(source);
+    else if (!should && at >= 0) this.listed.splice(at, 1);
+  }
+
+  private dropHandler(source: number): void {
+    this.handlers[source]!.live = false;
+    this.handlers[source] = undefined;
+    this.relist(source);
+  }
+
+  private finishStop(): void {
+    this.state = "stopped";
+    this.stopRequested = false;
+  }
+
+  private iterate(): void {
+    const now = this.time();
+    this.startPending = false;
+    this.iterationNow = now;
+    // Decide everything first.
+    const callbacks = this.callbacks;
+    this.callbacks = [];
+    const due = this.handles.filter((t) => t.state === "pending" && t.deadline <= now)
+      .sort((a, b) => a.deadline - b.deadline || a.sequence - b.sequence);
+    for (const t of due) t.state = "due";
+    const ready = this.listed.map((s) => {
+      const h = this.handlers[s]!;
+      return { source: s, h, events: h.ready & (h.interest | ERROR) };
+    });
+    // Then run it, re-checking each entry just before its call.
+    this.inIteration = true;
+    for (const c of callbacks) {
+      this.invoke(c.label, c.withArgs ? `${c.label}(${c.label},x)` : c.label, c.script);
+    }
+    for (const t of due) {
+      if (t.state !== "due") continue;
+      t.state = "fired";
+      this.invoke(t.label, t.label, t.script);
+    }
+    for (const { source, h, events } of ready) {
+      if (!h.live) continue;
+      const delivered = events & (h.interest | ERROR);
+      if (delivered === 0) continue;
+      this.invoke(h.label, `${h.label}@${source}:${delivered}`, h.script);
+    }
+    this.inIteration = false;
+    if (this.stopRequested && this.running) this.finishStop();
+  }
+
+  private invoke(label: string, header: string, script: Script): void {
+    try {
+      runUser(this, label, header, script);
+    } catch {
+      this.log.push(`!${label}`);
+    }
+  }
+}

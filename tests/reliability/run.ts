@@ -1,0 +1,105 @@
+// Runs one command sequence against the real loop and the model in lockstep,
+// and throws at the first step where they disagree or an invariant breaks.
+//
+// Each step: the model first, then the loop (so that when the loop arms its
+// host timer, the model's time says which deadline that is); then the two
+// logs are compared, the counts and the time are compared, the invariant
+// checker runs, and the wake-up is checked: a running loop with due work must
+// have asked to be woken (a macrotask, or its one host timer no later than
+// the earliest deadline).
+
+import { VirtualClock } from "../../src/virtual-clock.js";
+import { createLoop } from "../host/helpers.js";
+import { InvariantChecker } from "./invariants.js";
+import { ManualClock } from "./manual-clock.js";
+import { Model } from "./model.js";
+import type { Op } from "./ops.js";
+import { RealSide } from "./real.js";
+
+/** Host timer firings one `advance` step may cause: a timeout that schedules
+ *  a due timeout re-arms a zero-delay timer; scripts are at most 3 deep. */
+const MAX_FIRINGS_PER_STEP = 50;
+
+export class Divergence extends Error {
+  constructor(step: number, op: Op | undefined, what: string, model: string[], real: string[]) {
+    super(`step ${step} ${op ? JSON.stringify(op) : "(end)"}: ${what}\n  model: ${model.slice(-12).join(" | ")}\n  real:  ${real.slice(-12).join(" | ")}`);
+    this.name = "Divergence";
+  }
+}
+
+export async function runAgainstModel(ops: readonly Op[]): Promise<void> {
+  const clock = new ManualClock(0);
+  const model = new Model(() => clock.now());
+  clock.loopDeadlineFor = (delayMs) => model.time() + delayMs;
+  let side: RealSide | undefined;
+  const loop = await createLoop({ clock, onError: (context) => side!.onError(context) });
+  const other = await createLoop({ clock: new VirtualClock() });
+  const checker = new InvariantChecker(loop);
+  side = new RealSide(loop, other.callLater(1, () => {}), checker);
+  const real = side;
+  let compared = 0;
+
+  const check = (step: number, op: Op | undefined): void => {
+    const fail = (what: string) => { throw new Divergence(step, op, what, model.log, real.log); };
+    for (; compared < Math.max(model.log.length, real.log.length); compared++) {
+      if (model.log[compared] !== real.log[compared]) {
+        fail(`log line ${compared}: model "${model.log[compared]}", real "${real.log[compared]}"`);
+      }
+    }
+    if (checker.violations.length) fail(checker.violations.join("; "));
+    if (loop.running !== model.running || loop.closed !== model.closed) {
+      fail(`running/closed: model ${model.running}/${model.closed}, real ${loop.running}/${loop.closed}`);
+    }
+    if (loop.time() !== model.time()) fail(`time: model ${model.time()}, real ${loop.time()}`);
+    if (!model.closed) {
+      const stats = loop.stats();
+      const expected = [model.pendingTimeouts, model.queuedCallbacks, model.handlerCount, model.readySources];
+      const actual = [stats.pendingTimeouts, stats.queuedCallbacks, stats.handlers, stats.readySources];
+      if (expected.join() !== actual.join()) fail(`stats (timeouts, callbacks, handlers, ready): model ${expected}, real ${actual}`);
+    }
+    if (clock.armedTimers > 1) fail(`${clock.armedTimers} host timers armed`);
+    if (!model.running && clock.armedTimers > 0) fail("a loop that is not running keeps a host timer armed");
+    if (model.wantsTurn() && clock.queuedMacrotasks === 0) fail("lost wake-up: work is ready but no macrotask is queued");
+    const earliest = model.earliestDeadline();
+    if (model.running && !model.wantsTurn() && earliest < Infinity && clock.queuedMacrotasks === 0) {
+      const timer = clock.armedTimer;
+      const needed = Math.max(earliest, model.time());
+      if (!timer || timer.loopDeadline > needed) {
+        fail(`lost wake-up: earliest deadline ${earliest}, host timer ${timer ? `for ${timer.loopDeadline}` : "not armed"}`);
+      }
+    }
+  };
+
+  for (let step = 0; step < ops.length; step++) {
+    const op = ops[step];
+    if (op.op === "turn") {
+      if (clock.queuedMacrotasks > 0) model.macrotaskRan();
+      clock.turn();
+    } else if (op.op === "advance") {
+      clock.set(clock.now() + op.ms);
+      for (let i = 0; i < MAX_FIRINGS_PER_STEP; i++) {
+        const timer = clock.dueTimer();
+        if (!timer) break;
+        model.timerFired(timer.loopDeadline);
+        clock.fire(timer);
+      }
+    } else {
+      model.log.push(`> ${op.op}=${model.apply(op)}`);
+      real.log.push(`> ${op.op}=${real.apply(op)}`);
+    }
+    checker.afterStep();
+    check(step, op);
+  }
+
+  // Every start() promise settles when its run ends, and only then.
+  await new Promise((resolve) => setImmediate(resolve));
+  const open = checker.startPromises.filter((p) => !p.settled).length;
+  if (open !== (loop.running ? 1 : 0)) {
+    throw new Divergence(ops.length, undefined, `${open} start() promises unsettled, loop running: ${loop.running}`, model.log, real.log);
+  }
+  const rejected = checker.startPromises.find((p) => p.rejected !== undefined);
+  if (rejected) throw new Divergence(ops.length, undefined, `start() rejected: ${String(rejected.rejected)}`, model.log, real.log);
+  loop.stop();
+  loop.close();
+  other.close();
+}
