@@ -12,6 +12,7 @@
 import { growBlock, nextCapacity } from "./memory";
 
 const NO_SLOT: i32 = -1;
+const QUEUED: i32 = -2; // callbacksCheck's mark, in nextFree, for a queued slot
 
 let ring: usize = 0;     // i32 per ring position: the queued slots, FIFO
 let ringCapacity: i32 = 0; // a power of two
@@ -77,15 +78,22 @@ export function callbackClear(): void {
 
 /** Returns 0 when the invariants hold, else a code in 20..29. */
 export function callbacksCheck(): i32 {
-  let free = 0;
-  for (let s = freeHead; s != NO_SLOT; s = nextFreeOf(s)) {
-    if (s < 0 || s >= slotsUsed) return 21;
-    if (++free > slotsUsed) return 22;
-  }
-  if (queued + free != slotsUsed) return 23;
+  // Mark each queued slot in its nextFree entry, unused while it is queued: a
+  // slot queued twice meets its own mark, and a queued slot that is also on
+  // the free list breaks the walk below (it leads to QUEUED, not a slot).
   for (let i = 0; i < queued; i++) {
     const s = ringAt(i);
     if (s < 0 || s >= slotsUsed) return 24;
+    if (nextFreeOf(s) == QUEUED) return 25;
+    store<i32>(nextFree + (<usize>s << 2), QUEUED);
   }
-  return 0;
+  let code = 0, free = 0;
+  for (let s = freeHead; s != NO_SLOT; s = nextFreeOf(s)) {
+    if (s < 0 || s >= slotsUsed) { code = 21; break; }
+    if (++free > slotsUsed) { code = 22; break; }
+  }
+  if (code == 0 && queued + free != slotsUsed) code = 23;
+  // Unmark, so that the next check starts clean.
+  for (let i = 0; i < queued; i++) store<i32>(nextFree + (<usize>ringAt(i) << 2), NO_SLOT);
+  return code;
 }

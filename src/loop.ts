@@ -451,6 +451,10 @@ export class IOLoop {
     if (pending !== this.core.pendingTimers()) {
       throw new Error(`wasm-ioloop: ${pending} timeout handles for ${this.core.pendingTimers()} pending timers`);
     }
+    const queued = this.callbackFns.reduce((n, fn) => (fn ? n + 1 : n), 0);
+    if (queued !== this.core.queuedCallbacks()) {
+      throw new Error(`wasm-ioloop: ${queued} callback functions for ${this.core.queuedCallbacks()} queued callbacks`);
+    }
   }
 
   /** @internal Streams reject their pending promises when the loop fails. */

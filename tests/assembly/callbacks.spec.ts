@@ -69,6 +69,17 @@ describe("callbacks", () => {
     expect(outOfOrder).toBe(0);
   });
 
+  it("the check passes again and again on a healthy queue (its marks are undone)", () => {
+    callbackAdd(); callbackAdd(); callbackAdd();
+    callbackTake();
+    let failures = 0;
+    for (let i = 0; i < 5; i++) if (callbacksCheck() != 0) failures++;
+    expect(failures).toBe(0);
+    callbackTake();
+    callbackAdd();
+    expect(callbacksCheck()).toBe(0);
+  });
+
   it("clear drops every queued callback and releases its slot", () => {
     callbackAdd(); callbackAdd();
     callbackClear();
