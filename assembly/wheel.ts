@@ -155,9 +155,10 @@ export function wheelAdvance(limit: i64): void {
   if (limit > elapsed) elapsed = limit;
 }
 
-/** The last tick of `elapsed`'s level-0 block: level-0 lists start at or
- *  before it, all others after it. */
-export function wheelBlockEnd(): i64 { return elapsed | 63; }
+/** The last tick of the 64-tick block after `elapsed`'s: the lists that
+ *  start by it are level-0 lists and the one list (of any level above) that
+ *  starts where `elapsed`'s block ends. */
+export function wheelNearEnd(): i64 { return (elapsed | 63) + 64; }
 
 /** The least deadline in the wheel, +Infinity when it is empty. O(1) while
  *  the cache holds; else a scan of the earliest list, which holds it. */
