@@ -13,7 +13,7 @@
 // connected (as it does while an accepted WebSocket is open).
 
 import { DurableObject } from "cloudflare:workers";
-import { ERROR, IOLoop, PeriodicCallback, READ, WebSocketSource, type LoopStats, type Timeout } from "wasm-ioloop";
+import { ERROR, IOLoop, PeriodicCallback, READ, WebSocketSource, type LoopStats, type Timeout, type WebSocketLike } from "wasm-ioloop";
 import { readSettings, type Env, type Settings } from "./settings.js";
 
 /** The close code for a connection that was silent for idleTimeoutMs
@@ -29,8 +29,19 @@ interface Connection {
   readonly idle: Timeout;
 }
 
+/** A client keeps a quiet connection open by sending this text: it pushes
+ *  the idle timeout back and is answered {"type":"pong"}, not broadcast. */
+export const PING = "ping";
+
 /** What the demo's /rooms/<name>/stats endpoint returns. */
-export interface RoomStats extends LoopStats { connections: number; heartbeats: number }
+export interface RoomStats extends LoopStats {
+  connections: number;
+  heartbeats: number;
+  /** Connections closed by the room for idleness. */
+  idleClosed: number;
+  /** Connections that went away by themselves: closed, dropped, failed. */
+  peerClosed: number;
+}
 
 export class Room extends DurableObject<Env> {
   private readonly settings: Settings;
@@ -41,6 +52,8 @@ export class Room extends DurableObject<Env> {
   private opening: Promise<IOLoop> | undefined;
   private nextId = 1;
   private heartbeats = 0;
+  private idleClosed = 0;
+  private peerClosed = 0;
 
   constructor(state: DurableObjectState, env: Env) {
     super(state, env);
@@ -64,7 +77,10 @@ export class Room extends DurableObject<Env> {
     const loop = this.loop?.stats() ?? {
       pendingTimeouts: 0, queuedCallbacks: 0, handlers: 0, readySources: 0, hostTimers: 0, iterations: 0, wasmMemoryBytes: 0,
     };
-    return { ...loop, connections: this.connections.size, heartbeats: this.heartbeats };
+    return {
+      ...loop, connections: this.connections.size, heartbeats: this.heartbeats,
+      idleClosed: this.idleClosed, peerClosed: this.peerClosed,
+    };
   }
 
   /** The loop, made on the first connection rather than in the constructor:
@@ -81,7 +97,10 @@ export class Room extends DurableObject<Env> {
   }
 
   private join(loop: IOLoop, socket: WebSocket): void {
-    const source = new WebSocketSource(socket, { maxBufferBytes: this.settings.maxMessageBytes });
+    // The cast: workers-types declares addEventListener generically over its
+    // event map, which TypeScript will not match to WebSocketLike's plain
+    // (type: string) signature; the runtime object is a standard WebSocket.
+    const source = new WebSocketSource(socket as WebSocketLike, { maxBufferBytes: this.settings.maxMessageBytes });
     const connection: Connection = {
       id: this.nextId++,
       source,
@@ -103,24 +122,30 @@ export class Room extends DurableObject<Env> {
     if (events & READ) {
       for (let message = source.read(); message !== undefined; message = source.read()) {
         connection.idle.refresh();
+        if (message === PING) {
+          this.send(connection, { type: "pong" });
+          continue;
+        }
         const text = typeof message === "string" ? message : `(${message.byteLength} bytes of binary)`;
         this.broadcast({ type: "message", from: connection.id, text });
       }
     }
     // The socket closed (the client left, cleanly or not) or failed.
-    if (events & ERROR) this.leave(connection);
+    if (events & ERROR) this.leave(connection, "peer");
   };
 
   private readonly closeIdle = (source: WebSocketSource): void => {
     const connection = this.connections.get(source);
     if (!connection) return;
     source.close(IDLE_CLOSE_CODE, IDLE_CLOSE_REASON);
-    this.leave(connection);
+    this.leave(connection, "idle");
   };
 
   /** Forgets a connection: its handler, its timeout, its socket. */
-  private leave(connection: Connection): void {
+  private leave(connection: Connection, why: "idle" | "peer"): void {
     if (!this.connections.delete(connection.source)) return;
+    if (why === "idle") this.idleClosed++;
+    else this.peerClosed++;
     connection.idle.cancel();
     this.loop!.removeHandler(connection.source);
     connection.source.close();
@@ -147,7 +172,7 @@ export class Room extends DurableObject<Env> {
     try {
       connection.source.write(text);
     } catch {
-      this.leave(connection);
+      this.leave(connection, "peer");
     }
   }
 }
