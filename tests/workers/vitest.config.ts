@@ -12,6 +12,9 @@ export default defineConfig({
     include: ["**/*.test.ts"],
     environment: "node",
     globalSetup: ["./global-setup.ts"],
+    // One file at a time: the NDJSON and build tests are heavy enough to
+    // stall the WebSocket clients of the room tests on a small machine.
+    fileParallelism: false,
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -13,7 +13,7 @@
 // connected (as it does while an accepted WebSocket is open).
 
 import { DurableObject } from "cloudflare:workers";
-import { ERROR, IOLoop, PeriodicCallback, READ, WebSocketSource, type LoopStats, type Timeout, type WebSocketLike } from "wasm-ioloop";
+import { ERROR, IOLoop, PeriodicCallback, READ, WebSocketSource, type LoopStats, type Timeout } from "wasm-ioloop";
 import { readSettings, type Env, type Settings } from "./settings.js";
 
 /** The close code for a connection that was silent for idleTimeoutMs
@@ -97,10 +97,7 @@ export class Room extends DurableObject<Env> {
   }
 
   private join(loop: IOLoop, socket: WebSocket): void {
-    // The cast: workers-types declares addEventListener generically over its
-    // event map, which TypeScript will not match to WebSocketLike's plain
-    // (type: string) signature; the runtime object is a standard WebSocket.
-    const source = new WebSocketSource(socket as WebSocketLike, { maxBufferBytes: this.settings.maxMessageBytes });
+    const source = new WebSocketSource(socket, { maxBufferBytes: this.settings.maxMessageBytes });
     const connection: Connection = {
       id: this.nextId++,
       source,
