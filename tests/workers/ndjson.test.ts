@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import { describe, expect, inject, it } from "vitest";
 
 const demo = inject("demoUrl");
+const probe = inject("probeUrl");
 const encoder = new TextEncoder();
 
 /** Input record i, and the line the endpoint must answer for it (computed
@@ -78,6 +79,18 @@ describe("POST /ndjson", () => {
     sendRest();
     for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) text += chunk.value;
     expect(text).toBe(`${record(0).output}\n${record(1).output}\n`);
+  });
+
+  it("stops reading the body while its response is not read, and finishes once it is", async () => {
+    // Measured inside workerd by the probe Worker (tests/workers/probe): over
+    // HTTP, wrangler's local proxies read every response eagerly.
+    const response = await fetch(`${probe}/backpressure`);
+    const { totalBytes, pulledWhileUnread, pulledAtEnd, outputLines, inputLines } = await response.json() as Record<string, number>;
+    // The 64 KiB bounds of ReadableSource and of the response stream, plus
+    // the lines in between, hold well under 1 MiB of an 8 MiB body.
+    expect(pulledWhileUnread).toBeLessThan(1 << 20);
+    expect(pulledAtEnd).toBeGreaterThanOrEqual(totalBytes);
+    expect(outputLines).toBe(inputLines);
   });
 
   it("answers a malformed line with an error line and goes on with the next", async () => {

@@ -1,6 +1,7 @@
 // Probes run in real workerd by tests/workers/probe.test.ts. Each route
 // answers JSON: what the loop did, measured inside the Worker.
 import { IOLoop, PeriodicCallback, type Clock } from "wasm-ioloop";
+import { transformNdjson } from "../../../demo/worker/src/ndjson.js";
 
 // Workers throw on timers at module scope; this records what this workerd
 // says, so the test can show the check below is one that could fail.
@@ -54,9 +55,33 @@ async function frozenClockRun(): Promise<unknown> {
   return { ranIn, ticks, iterations, pendingTimeouts, hostTimers, time: loop.time() };
 }
 
+/** The demo's /ndjson handler fed by a body that counts what is pulled from
+ *  it, with its response left unread for a while and then read whole: here
+ *  the consumer is this code, not an HTTP client behind wrangler's proxies,
+ *  which read responses eagerly. */
+async function backpressure(ctx: ExecutionContext): Promise<unknown> {
+  const line = new TextEncoder().encode(`${JSON.stringify({ id: "r", values: [1, 2, 3], pad: "p".repeat(100) })}\n`.repeat(100));
+  const totalBytes = 8 << 20;
+  let pulledBytes = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (pulledBytes >= totalBytes) return controller.close();
+      controller.enqueue(line.slice());
+      pulledBytes += line.byteLength;
+    },
+  }, { highWaterMark: 0 });
+  const response = await transformNdjson(new Request("http://probe/ndjson", { method: "POST", body }), ctx);
+  // Many turns of I/O, in which an upload without backpressure would run on.
+  for (let i = 0; i < 50; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  const pulledWhileUnread = pulledBytes;
+  const output = await response.text();
+  return { totalBytes, pulledWhileUnread, pulledAtEnd: pulledBytes, outputLines: output.split("\n").length - 1, inputLines: Math.ceil(totalBytes / line.byteLength) * 100 };
+}
+
 export default {
-  async fetch(request: Request): Promise<Response> {
+  async fetch(request: Request, _env: unknown, ctx: ExecutionContext): Promise<Response> {
     const { pathname } = new URL(request.url);
+    if (pathname === "/backpressure") return Response.json(await backpressure(ctx));
     if (pathname === "/module-scope") return Response.json(await moduleScope());
     if (pathname === "/frozen-clock") return Response.json(await frozenClockRun());
     return new Response("not found", { status: 404 });
