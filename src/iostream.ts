@@ -56,8 +56,6 @@ const READ_NAMES = ["readUntil", "readBytes", "readUntilClose"];
 export class IOStream {
   /** Settles (never rejects) once the stream is closed, from either side. */
   readonly closed: Promise<void>;
-  /** Why the stream closed, if it was not a clean end or close(). */
-  error: unknown;
   readonly sink: ByteSink | undefined;
   readonly maxBufferSize: number;
 
@@ -68,6 +66,7 @@ export class IOStream {
   private readonly writes: PendingWrite[] = [];
   private readEnded = false;
   private isClosed = false;
+  private failure: unknown;
   private sourceInterest = 0;
   private sinkInterest = 0;
   private resolveClosed!: () => void;
@@ -157,6 +156,9 @@ export class IOStream {
 
   /** Bytes read from the source and not yet returned by a read. */
   get bufferedBytes(): number { return this.buffer.length; }
+
+  /** Why the stream closed, if it was not a clean end or close(). */
+  get error(): unknown { return this.failure; }
 
   // ---- reading -------------------------------------------------------------
 
@@ -295,7 +297,7 @@ export class IOStream {
     if (this.isClosed) return;
     this.isClosed = true;
     this.readEnded = true;
-    this.error = error;
+    this.failure = error;
     this.stopWatchingLoop();
     this.loop.removeHandler(this.source);
     if (this.sink !== undefined) this.loop.removeHandler(this.sink);

@@ -100,10 +100,9 @@ describe("WritableSink", () => {
     sink.write(Uint8Array.of(2));
     const closing = sink.close();
     expect(() => sink.write(Uint8Array.of(3))).toThrow(StreamClosedError);
-    const got: number[] = [];
-    for await (const chunk of readable) got.push(...chunk);
+    const got = new Uint8Array(await new Response(readable).arrayBuffer());
     await closing;
-    expect(got).toEqual([1, 2]);
+    expect([...got]).toEqual([1, 2]);
     expect(sink.closed).toBe(true);
   });
 
