@@ -11,6 +11,12 @@ async function getJson(path: string): Promise<any> {
 }
 
 describe("the workerd entry", () => {
+  it("workerd refuses to compile wasm from bytes, which is why the entry imports core.wasm", async () => {
+    const { compiled, error } = await getJson("/compile-bytes");
+    expect(compiled).toBe(false);
+    expect(error).toMatch(/Wasm code generation disallowed by embedder/);
+  });
+
   it("workerd forbids timers at module scope, so the module-scope check can fail", async () => {
     const { moduleScopeTimer } = await getJson("/module-scope");
     expect(moduleScopeTimer).toMatch(/Disallowed operation called within global scope/);

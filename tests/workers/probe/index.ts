@@ -30,6 +30,18 @@ async function moduleScope(): Promise<unknown> {
   return { moduleScopeTimer, hostTimersBeforeStart, ran };
 }
 
+/** What workerd says to wasm compiled from bytes (the empty module).
+ *  workers-types leaves compile() out of its WebAssembly, for this reason. */
+async function compileBytes(): Promise<unknown> {
+  const { compile } = WebAssembly as unknown as { compile(bytes: Uint8Array): Promise<unknown> };
+  try {
+    await compile(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
+    return { compiled: true };
+  } catch (error) {
+    return { compiled: false, error: String(error) };
+  }
+}
+
 /** A clock that never moves, as Date.now() and performance.now() on Workers
  *  do while code runs: only the loop's own host timers can advance its time. */
 const frozenClock: Clock = { now: () => 1000 };
@@ -81,6 +93,7 @@ async function backpressure(ctx: ExecutionContext): Promise<unknown> {
 export default {
   async fetch(request: Request, _env: unknown, ctx: ExecutionContext): Promise<Response> {
     const { pathname } = new URL(request.url);
+    if (pathname === "/compile-bytes") return Response.json(await compileBytes());
     if (pathname === "/backpressure") return Response.json(await backpressure(ctx));
     if (pathname === "/module-scope") return Response.json(await moduleScope());
     if (pathname === "/frozen-clock") return Response.json(await frozenClockRun());
