@@ -74,11 +74,11 @@ export class Room extends DurableObject<Env> {
 
   /** The room's counts (called over RPC by the Worker). */
   async stats(): Promise<RoomStats> {
-    const loop = this.loop?.stats() ?? {
+    const counts = this.loop?.stats() ?? {
       pendingTimeouts: 0, queuedCallbacks: 0, handlers: 0, readySources: 0, hostTimers: 0, iterations: 0, wasmMemoryBytes: 0,
     };
     return {
-      ...loop, connections: this.connections.size, heartbeats: this.heartbeats,
+      ...counts, connections: this.connections.size, heartbeats: this.heartbeats,
       idleClosed: this.idleClosed, peerClosed: this.peerClosed,
     };
   }
