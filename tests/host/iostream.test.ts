@@ -156,6 +156,20 @@ describe("IOStream reads", () => {
     expect(loop.stats().iterations).toBe(0);
   });
 
+  it("serves a read from what the source already holds, without an iteration", async () => {
+    const { loop } = await virtualLoop();
+    const input = feed();
+    const source = new ReadableSource(input.stream);
+    const stream = new IOStream(loop, source);
+    input.push("held\n");
+    await new Promise((resolve) => setTimeout(resolve, 0)); // the source pulls it in
+    expect(source.bufferedBytes).toBe(5);
+    const line = track(stream.readUntil("\n"));
+    await Promise.resolve();
+    expect(text(line.value!)).toBe("held\n");
+    expect(loop.stats().iterations).toBe(0);
+  });
+
   it("fails with StreamBufferFullError past maxBufferSize, and closes", async () => {
     const { input, stream, settle, loop } = await fedStream({ maxBufferSize: 500 });
     const all = track(stream.readUntilClose());
@@ -234,6 +248,18 @@ describe("IOStream writes", () => {
     expect(writes.map((w) => w.settled)).toEqual([true, true, true]);
     expect(out.taken).toEqual(["a", "b", "c"]);
     loop.stop();
+  });
+
+  it("hands a write to a WRITE-ready sink at once, without an iteration", async () => {
+    const { loop } = await virtualLoop();
+    const out = gated();
+    const stream = new IOStream(loop, new ReadableSource(new ReadableStream()), { sink: new WritableSink(out.stream) });
+    const first = track(stream.write("now"));
+    const second = track(stream.write("later")); // the sink's queue is full after the first
+    await Promise.resolve();
+    expect(first.settled).toBe(true);
+    expect(second.settled).toBe(false);
+    expect(loop.stats().iterations).toBe(0);
   });
 
   it("keeps writing to a separate sink after the source ended, until close()", async () => {
