@@ -105,4 +105,11 @@ describe("POST /ndjson", () => {
     expect(lines[2]).toEqual({ line: 3, error: 'expected an object {"id", "values"}, got an array' });
     expect(lines[3]).toEqual(JSON.parse(record(3).output));
   });
+
+  it("ends the response at a line longer than 1 MiB, after answering the lines before it", async () => {
+    const input = `${record(0).input}\n"${"z".repeat(1.5 * 1024 * 1024)}"\n${record(2).input}\n`;
+    const response = await post(input);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe(`${record(0).output}\n`);
+  });
 });

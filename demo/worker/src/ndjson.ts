@@ -38,17 +38,18 @@ export async function transformNdjson(request: Request, ctx: ExecutionContext): 
 /** Reads lines until the body ends; answers each with one output line.
  *  Output lines are gathered while more input is already buffered and
  *  written when the next line has to wait for the network (or the batch
- *  reaches MAX_BATCH_BYTES): each write is one trip through the loop, so
- *  writing per line would cost one loop iteration per line. */
+ *  reaches MAX_BATCH_BYTES): a write per line would make a response chunk
+ *  per line, each a promise and a pass through the response stream. */
 async function pump(stream: IOStream): Promise<void> {
   const batch = new Batch(stream);
   let line = 0;
   try {
     for (;;) {
       const next = stream.readUntil("\n", { maxBytes: MAX_LINE_BYTES });
-      // A line already buffered resolves at once; otherwise send what is
-      // gathered before waiting.
-      if (await Promise.race([next, WAITING]) === WAITING) await batch.flush();
+      // A line already buffered (or the end of the body) settles at once;
+      // otherwise send what is gathered before waiting. A rejection is
+      // handled below, where `next` is awaited.
+      if (await Promise.race([next, WAITING]).catch(() => undefined) === WAITING) await batch.flush();
       let bytes: Uint8Array;
       try {
         bytes = await next;
