@@ -1,10 +1,17 @@
 // Loops for tests: the debug build of the core (assertions on), a virtual
 // clock, and the core's invariant check available after every step.
-import { readFileSync } from "node:fs";
 import { IOLoop, type IOLoopOptions } from "../../src/index.js";
 import { VirtualClock } from "../../src/virtual-clock.js";
 
-const debugModule = new WebAssembly.Module(readFileSync(new URL("../../build/core.debug.wasm", import.meta.url)));
+// These suites also run in Chromium (tests/browser): there the file is
+// served over http, in Node it is read from disk.
+const debugModule = await compileDebugCore(new URL("../../build/core.debug.wasm", import.meta.url));
+
+async function compileDebugCore(url: URL): Promise<WebAssembly.Module> {
+  if (url.protocol !== "file:") return WebAssembly.compileStreaming(fetch(url));
+  const { readFile } = await import("node:fs/promises");
+  return WebAssembly.compile(await readFile(url));
+}
 
 export function createLoop(options: IOLoopOptions = {}): Promise<IOLoop> {
   return IOLoop.create({ module: debugModule, ...options });
