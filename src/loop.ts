@@ -65,8 +65,14 @@ export interface LoopStats {
 
 type AnyFunction = (...args: never[]) => unknown;
 
-/** A built-in source learns which loop it reports to when it is added. */
-interface LoopAware { attach(loop: IOLoop): void; detach(loop: IOLoop): void }
+/** A built-in source learns which loop it reports to when it is added and,
+ *  if it asks, what its handler wants: a condition with no platform event
+ *  (a WebSocket's bufferedAmount falling) is polled only while wanted. */
+interface LoopAware {
+  attach(loop: IOLoop): void;
+  detach(loop: IOLoop): void;
+  interestChanged?(loop: IOLoop, events: number): void;
+}
 
 const RUNNING = 0, STOPPED = 1, CLOSED = 2, FAILED = 3;
 type LoopState = typeof RUNNING | typeof STOPPED | typeof CLOSED | typeof FAILED;
@@ -253,6 +259,7 @@ export class IOLoop {
         this.removeEntry(entry);
         throw error;
       }
+      source.interestChanged?.(this, events);
     }
   }
 
@@ -263,6 +270,7 @@ export class IOLoop {
     const entry = this.entryFor("updateHandler", source);
     entry.interest = events;
     this.core.setInterest(entry.slot, events);
+    if (isLoopAware(source)) source.interestChanged?.(this, events);
     this.poke();
   }
 
