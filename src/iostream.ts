@@ -1,0 +1,352 @@
+// IOStream: promise-based reads and writes over a byte source and sink, after
+// Tornado's IOStream. It is a handler on the loop like any other: it asks for
+// READ only while a read is pending (so unread data stays in the source, whose
+// own bound then pushes back on the producer) and for WRITE only while writes
+// are queued.
+//
+// Invariants:
+//   - at most one read is pending; a second read() throws;
+//   - the read buffer holds more than maxBufferSize bytes only while it is
+//     serving the pending read, and a read it cannot serve by then fails the
+//     stream (StreamBufferFullError);
+//   - data that arrived before the peer closed is served before any read
+//     rejects with StreamClosedError;
+//   - writes reach the sink in call order, each when the sink is WRITE-ready.
+//
+// Ends: a source ERROR (failure, WebSocket close) or a sink ERROR closes the
+// stream. A clean end of the source (read() gave null) ends reading; if the
+// stream writes to a separate sink it stays open for writing until close().
+
+import { ByteBuffer } from "./byte-buffer.js";
+import { ERROR, READ, WRITE } from "./events.js";
+import { LoopFailedError } from "./errors.js";
+import { IOLoop } from "./loop.js";
+import { StreamBufferFullError, StreamClosedError, UnsatisfiableReadError } from "./sources/errors.js";
+import type { ByteSink, ByteSource } from "./sources/source.js";
+import { checkBoolean, checkByteCount, encoder, toBytes } from "./sources/validate.js";
+import { checkOptions, describe } from "./validate.js";
+
+export interface IOStreamOptions {
+  /** Where write() goes. Default: the source itself if it has write() (a
+   *  WebSocketSource), else none (write() throws). */
+  sink?: ByteSink;
+  /** Bytes the read buffer may hold beyond what the pending read needs.
+   *  Default 16 MiB. */
+  maxBufferSize?: number;
+}
+
+const DEFAULT_MAX_BUFFER_SIZE = 16 << 20;
+const UNTIL = 0, BYTES = 1, UNTIL_CLOSE = 2;
+
+interface PendingRead {
+  kind: typeof UNTIL | typeof BYTES | typeof UNTIL_CLOSE;
+  delimiter: Uint8Array;
+  /** readUntil: the longest result allowed; readBytes: the count wanted. */
+  limit: number;
+  partial: boolean;
+  resolve: (bytes: Uint8Array) => void;
+  reject: (error: unknown) => void;
+}
+
+interface PendingWrite { bytes: Uint8Array; resolve: () => void; reject: (error: unknown) => void }
+
+const NO_DELIMITER = new Uint8Array(0);
+
+export class IOStream {
+  /** Settles (never rejects) once the stream is closed, from either side. */
+  readonly closed: Promise<void>;
+  /** Why the stream closed, if it was not a clean end or close(). */
+  error: unknown;
+  readonly sink: ByteSink | undefined;
+  readonly maxBufferSize: number;
+
+  private readonly buffer = new ByteBuffer();
+  private pending: PendingRead | undefined;
+  /** Where the pending readUntil resumes its search. */
+  private scanFrom = 0;
+  private readonly writes: PendingWrite[] = [];
+  private readEnded = false;
+  private isClosed = false;
+  private sourceInterest = 0;
+  private sinkInterest = 0;
+  private resolveClosed!: () => void;
+  private readonly stopWatchingLoop: () => void;
+
+  constructor(readonly loop: IOLoop, readonly source: ByteSource, options: IOStreamOptions = {}) {
+    if (!(loop instanceof IOLoop)) throw new TypeError(`IOStream: loop must be an IOLoop, got ${describe(loop)}`);
+    if (!hasMethods(source, "read", "close")) {
+      throw new TypeError(`IOStream: source must have read() and close() (a WebSocketSource, a ReadableSource), got ${describe(source)}`);
+    }
+    checkOptions("IOStream", options);
+    const { sink = hasMethods(source, "write") ? source as unknown as ByteSink : undefined } = options;
+    const { maxBufferSize = DEFAULT_MAX_BUFFER_SIZE } = options;
+    if (sink !== undefined && !hasMethods(sink, "write", "close")) {
+      throw new TypeError(`IOStream: sink must have write() and close() (a WritableSink, a WebSocketSource), got ${describe(sink)}`);
+    }
+    checkByteCount("IOStream", "maxBufferSize", maxBufferSize);
+    this.sink = sink;
+    this.maxBufferSize = maxBufferSize;
+    this.closed = new Promise((resolve) => { this.resolveClosed = resolve; });
+    loop.addHandler(source, this.onEvents, 0);
+    if (sink !== undefined && sink !== (source as unknown)) {
+      try {
+        loop.addHandler(sink, this.onEvents, 0);
+      } catch (error) {
+        loop.removeHandler(source);
+        throw error;
+      }
+    }
+    this.stopWatchingLoop = loop.onFailure((failure) => this.finish(failure, false));
+  }
+
+  /** Reads up to and including the first `delimiter` (a string is UTF-8).
+   *  With maxBytes, a delimiter that does not end within maxBytes rejects
+   *  with UnsatisfiableReadError and closes the stream. */
+  readUntil(delimiter: string | Uint8Array, options: { maxBytes?: number } = {}): Promise<Uint8Array> {
+    const bytes = typeof delimiter === "string" ? encoder.encode(delimiter) : delimiter;
+    if (!(bytes instanceof Uint8Array) || bytes.byteLength === 0) {
+      throw new TypeError(`IOStream.readUntil: delimiter must be a non-empty string or Uint8Array, got ${describe(delimiter)}`);
+    }
+    checkOptions("IOStream.readUntil", options);
+    const { maxBytes = Infinity } = options;
+    if (maxBytes !== Infinity) checkByteCount("IOStream.readUntil", "maxBytes", maxBytes);
+    return this.startRead("readUntil", UNTIL, bytes.slice(), maxBytes, false);
+  }
+
+  /** Reads exactly n bytes; with partial, as soon as at least one byte (and
+   *  at most n) is there. readBytes(0) resolves at once. */
+  readBytes(n: number, options: { partial?: boolean } = {}): Promise<Uint8Array> {
+    checkByteCount("IOStream.readBytes", "n", n, true);
+    checkOptions("IOStream.readBytes", options);
+    const { partial = false } = options;
+    checkBoolean("IOStream.readBytes", "partial", partial);
+    if (n === 0) {
+      this.checkNoPendingRead("readBytes");
+      return Promise.resolve(new Uint8Array(0));
+    }
+    return this.startRead("readBytes", BYTES, NO_DELIMITER, n, partial);
+  }
+
+  /** Reads everything until the source ends or closes (bounded by
+   *  maxBufferSize). */
+  readUntilClose(): Promise<Uint8Array> {
+    return this.startRead("readUntilClose", UNTIL_CLOSE, NO_DELIMITER, Infinity, false);
+  }
+
+  /** Queues `data` (a string is UTF-8) for the sink; resolves when it has
+   *  been handed to the platform. Do not change `data` until then. Writing
+   *  nothing resolves at once. */
+  write(data: Uint8Array | ArrayBuffer | string): Promise<void> {
+    const bytes = toBytes("IOStream.write", "data", data);
+    if (this.sink === undefined) throw new Error("IOStream.write: this stream has no sink (pass options.sink)");
+    if (this.isClosed) return Promise.reject(this.closedError("write"));
+    if (bytes.byteLength === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.writes.push({ bytes, resolve, reject });
+      this.updateInterest();
+    });
+  }
+
+  /** Closes the source and the sink (a WritableSink flushes what it was
+   *  handed), drops unread data and rejects the pending read and queued
+   *  writes with StreamClosedError. A second call does nothing. */
+  close(): void {
+    this.finish(undefined, false);
+  }
+
+  /** Bytes read from the source and not yet returned by a read. */
+  get bufferedBytes(): number { return this.buffer.length; }
+
+  // ---- reading -------------------------------------------------------------
+
+  private checkNoPendingRead(where: string): void {
+    if (this.pending !== undefined) throw new Error(`IOStream.${where}: another read is pending; wait for it first`);
+  }
+
+  private startRead(where: string, kind: PendingRead["kind"], delimiter: Uint8Array, limit: number, partial: boolean): Promise<Uint8Array> {
+    this.checkNoPendingRead(where);
+    return new Promise<Uint8Array>((resolve, reject) => {
+      this.pending = { kind, delimiter, limit, partial, resolve, reject };
+      this.scanFrom = 0;
+      if (this.settleFromBuffer()) return;
+      if (this.readEnded) return this.settleAtEnd();
+      this.updateInterest();
+    });
+  }
+
+  private readonly onEvents = (target: unknown, events: number): void => {
+    if (target === this.source) {
+      if ((events & READ) !== 0) this.pull();
+      if ((events & ERROR) !== 0) this.sourceFailed();
+    }
+    if (target === this.sink) {
+      if ((events & WRITE) !== 0) this.flushWrites();
+      if ((events & ERROR) !== 0) this.fail(this.sink!.error ?? new StreamClosedError("IOStream: the sink failed"));
+    }
+  };
+
+  /** Moves data from the source into the buffer until the pending read is
+   *  served or the source has nothing more for now. */
+  private pull(): void {
+    while (this.pending !== undefined && !this.readEnded) {
+      const chunk = this.source.read();
+      if (chunk === undefined) break;
+      if (chunk === null) return this.sourceEnded();
+      if (typeof chunk !== "string" && !(chunk instanceof Uint8Array)) {
+        return this.fail(new TypeError(`IOStream: source.read() gave ${describe(chunk)}, not bytes, a string, null or undefined`));
+      }
+      this.buffer.append(typeof chunk === "string" ? encoder.encode(chunk) : chunk);
+      if (this.settleFromBuffer()) break;
+      if (this.buffer.length > this.maxBufferSize) {
+        return this.fail(new StreamBufferFullError(`IOStream: the read buffer passed maxBufferSize (${this.maxBufferSize} bytes)`));
+      }
+    }
+    this.updateInterest();
+  }
+
+  /** Serves the pending read from the buffer if it can; true if it settled
+   *  (served, or failed because it never can be). */
+  private settleFromBuffer(): boolean {
+    const read = this.pending!;
+    const length = this.buffer.length;
+    if (read.kind === BYTES) {
+      if (length >= read.limit || (read.partial && length > 0)) return this.serve(Math.min(length, read.limit));
+      return false;
+    }
+    if (read.kind === UNTIL_CLOSE) return false;
+    const at = this.buffer.indexOf(read.delimiter, this.scanFrom);
+    const end = at === -1 ? -1 : at + read.delimiter.length;
+    if (end !== -1 && end <= read.limit) return this.serve(end);
+    // No delimiter ending within limit, and none can any more: it would end
+    // past the bytes already here.
+    if (end !== -1 || length >= read.limit) {
+      const error = new UnsatisfiableReadError(`IOStream.readUntil: the delimiter did not appear within maxBytes (${read.limit})`);
+      this.pending = undefined;
+      read.reject(error);
+      this.fail(error);
+      return true;
+    }
+    this.scanFrom = Math.max(0, length - read.delimiter.length + 1);
+    return false;
+  }
+
+  private serve(n: number): true {
+    const read = this.pending!;
+    this.pending = undefined;
+    read.resolve(this.buffer.take(n));
+    return true;
+  }
+
+  /** The source will give nothing more: settle the pending read with what
+   *  the buffer holds. */
+  private settleAtEnd(): void {
+    const read = this.pending;
+    if (read === undefined) return;
+    if (read.kind === UNTIL_CLOSE) {
+      this.serve(this.buffer.length);
+      return;
+    }
+    this.pending = undefined;
+    read.reject(this.closedError(read.kind === UNTIL ? "readUntil" : "readBytes"));
+  }
+
+  /** read() gave null: a clean end. */
+  private sourceEnded(): void {
+    this.readEnded = true;
+    if (this.sink === undefined || this.sink === (this.source as unknown)) return this.finish(undefined, true);
+    this.settleAtEnd();
+    this.updateInterest();
+  }
+
+  private sourceFailed(): void {
+    this.finish(this.source.error, true);
+  }
+
+  // ---- writing -------------------------------------------------------------
+
+  private flushWrites(): void {
+    const sink = this.sink!;
+    let first = true;
+    while (this.writes.length > 0 && (first || ((sink.readyEvents ?? 0) & WRITE) !== 0)) {
+      first = false;
+      const write = this.writes.shift()!;
+      try {
+        sink.write(write.bytes);
+      } catch (error) {
+        write.reject(error);
+        return this.fail(error);
+      }
+      write.resolve();
+    }
+    this.updateInterest();
+  }
+
+  // ---- ending --------------------------------------------------------------
+
+  private fail(error: unknown): void {
+    this.finish(error, false);
+  }
+
+  /** Closes the stream once: releases the source and sink, settles what is
+   *  pending. keepBuffer: the peer ended it, so reads are still served from
+   *  what arrived before. */
+  private finish(error: unknown, keepBuffer: boolean): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.readEnded = true;
+    this.error = error;
+    this.stopWatchingLoop();
+    this.loop.removeHandler(this.source);
+    if (this.sink !== undefined) this.loop.removeHandler(this.sink);
+    if (!keepBuffer) this.buffer.clear();
+    if (this.pending !== undefined) {
+      if (keepBuffer && !this.settleFromBuffer()) this.settleAtEnd();
+      else if (!keepBuffer) this.pending.reject(this.rejection(error, "read"));
+      this.pending = undefined;
+    }
+    for (const write of this.writes.splice(0)) write.reject(this.rejection(error, "write"));
+    this.source.close();
+    if (this.sink !== undefined && this.sink !== (this.source as unknown)) this.sink.close();
+    this.resolveClosed();
+  }
+
+  /** What a pending operation rejects with when the stream closes: the
+   *  failure itself if it says more than "closed". */
+  private rejection(error: unknown, where: string): unknown {
+    if (error instanceof StreamBufferFullError || error instanceof LoopFailedError) return error;
+    return this.closedError(where);
+  }
+
+  private closedError(where: string): StreamClosedError {
+    const code = (this.source as { closeCode?: unknown }).closeCode;
+    const reason = (this.source as { closeReason?: unknown }).closeReason;
+    const why = typeof code === "number" ? ` (WebSocket close ${code}${reason ? `: ${String(reason)}` : ""})`
+      : this.error instanceof Error ? ` (${this.error.message})` : "";
+    return new StreamClosedError(`IOStream.${where}: the stream is closed${why}`, { cause: this.error });
+  }
+
+  /** Tells the loop what the stream waits for: READ while a read is
+   *  pending, WRITE while writes are queued (one interest when the source is
+   *  also the sink). */
+  private updateInterest(): void {
+    if (this.isClosed) return;
+    const read = this.pending !== undefined && !this.readEnded ? READ : 0;
+    const write = this.writes.length > 0 ? WRITE : 0;
+    if (this.sink === (this.source as unknown)) {
+      this.sourceInterest = this.want(this.source, read | write, this.sourceInterest);
+      return;
+    }
+    this.sourceInterest = this.want(this.source, read, this.sourceInterest);
+    if (this.sink !== undefined) this.sinkInterest = this.want(this.sink, write, this.sinkInterest);
+  }
+
+  private want(target: unknown, events: number, current: number): number {
+    if (events !== current) this.loop.updateHandler(target, events);
+    return events;
+  }
+}
+
+function hasMethods(value: unknown, ...names: string[]): boolean {
+  if (value === null || typeof value !== "object") return false;
+  return names.every((name) => typeof (value as Record<string, unknown>)[name] === "function");
+}

@@ -1,0 +1,278 @@
+// WebSocketSource: a standard WebSocket as a Source (see source.ts).
+// Works on the browser's WebSocket, Node's global one, the server end of a
+// Cloudflare WebSocketPair (already accepted: OPEN, no `open` event), and a
+// `ws` socket; all four offer addEventListener, send, close, readyState.
+//
+//   READ   while received messages are buffered. The buffer is bounded
+//          (maxBufferBytes): a WebSocket cannot push back on its peer, so a
+//          message that would pass the bound closes the socket (1009, or
+//          4009 where script may not send 1009) and ends the source with
+//          StreamBufferFullError: memory never grows past the bound and no
+//          message is dropped without an ERROR saying so.
+//   WRITE  while OPEN and bufferedAmount <= lowWaterMark. No event says when
+//          bufferedAmount falls, so while a handler wants WRITE and the
+//          socket is not writable it is polled on the loop's timer, backing
+//          off from 1 ms to 32 ms; never otherwise.
+//   ERROR  once the socket has closed, for whatever reason, and every
+//          message that arrived before has been read: closeCode and
+//          closeReason say how; `error` is set if it failed (an error event,
+//          the buffer bound).
+
+import { READ, WRITE } from "../events.js";
+import type { Timeout } from "../timeout.js";
+import { describe, checkOptions } from "../validate.js";
+import { StreamBufferFullError, StreamClosedError } from "./errors.js";
+import { SizedQueue } from "./queue.js";
+import { BaseSource } from "./source.js";
+import { checkByteCount, encoder } from "./validate.js";
+
+/** What WebSocketSource needs of a socket: the standard WebSocket API. */
+export interface WebSocketLike {
+  readonly readyState: number;
+  readonly bufferedAmount?: number;
+  binaryType?: string;
+  send(data: string | ArrayBuffer | ArrayBufferView): void;
+  close(code?: number, reason?: string): void;
+  addEventListener(type: string, listener: (event: never) => void): void;
+  removeEventListener(type: string, listener: (event: never) => void): void;
+}
+
+export interface WebSocketSourceOptions {
+  /** Bytes of received, unread messages the source holds at most (text
+   *  counts its length in UTF-16 code units). Default 1 MiB. */
+  maxBufferBytes?: number;
+  /** WRITE is ready while bufferedAmount is at most this. Default 64 KiB. */
+  lowWaterMark?: number;
+}
+
+export type WebSocketMessage = string | Uint8Array;
+
+const DEFAULT_MAX_BUFFER_BYTES = 1 << 20;
+const DEFAULT_LOW_WATER_MARK = 64 << 10;
+const CONNECTING = 0, OPEN = 1, CLOSING = 2, CLOSED = 3;
+/** "Message too big" (RFC 6455 7.4.1). Browsers and Node's WebSocket let
+ *  script send only 1000 and 3000-4999; where the platform refuses a code,
+ *  the source sends it plus 3000 (4009 here: private use, easy to read). */
+const CLOSE_TOO_BIG = 1009, SCRIPT_CODE_OFFSET = 3000;
+/** The close-reason bound, in UTF-8 bytes (RFC 6455 5.5: 125 - 2). */
+const MAX_REASON_BYTES = 123;
+const FIRST_POLL_MS = 1, LAST_POLL_MS = 32;
+
+export class WebSocketSource extends BaseSource {
+  readonly maxBufferBytes: number;
+  readonly lowWaterMark: number;
+  /** The close code: the peer's, or the one this side sent first. */
+  closeCode: number | undefined;
+  closeReason: string | undefined;
+  /** Why the socket failed: an error event's error, or StreamBufferFullError. */
+  error: unknown;
+
+  private readonly messages = new SizedQueue<WebSocketMessage>();
+  /** No more messages will be buffered: the socket closed or overflowed. */
+  private ended = false;
+  /** The owner called close(). */
+  private closedByOwner = false;
+  private poll: Timeout | undefined;
+  private pollMs = FIRST_POLL_MS;
+
+  constructor(readonly socket: WebSocketLike, options: WebSocketSourceOptions = {}) {
+    super();
+    checkSocket(socket);
+    checkOptions("WebSocketSource", options);
+    const { maxBufferBytes = DEFAULT_MAX_BUFFER_BYTES, lowWaterMark = DEFAULT_LOW_WATER_MARK } = options;
+    checkByteCount("WebSocketSource", "maxBufferBytes", maxBufferBytes);
+    checkByteCount("WebSocketSource", "lowWaterMark", lowWaterMark, true);
+    this.maxBufferBytes = maxBufferBytes;
+    this.lowWaterMark = lowWaterMark;
+    // Blobs can only be read asynchronously, which would reorder messages.
+    if (socket.binaryType !== undefined && socket.binaryType !== "arraybuffer") socket.binaryType = "arraybuffer";
+    socket.addEventListener("message", this.onMessage);
+    socket.addEventListener("close", this.onClose);
+    socket.addEventListener("error", this.onError);
+    socket.addEventListener("open", this.onOpen);
+    if (socket.readyState === CLOSED) this.end(undefined, "", undefined);
+    else this.updateWritable();
+  }
+
+  /** The next message (text as a string, binary as a Uint8Array), or
+   *  undefined if none is buffered. */
+  read(): WebSocketMessage | undefined {
+    const message = this.messages.shift(sizeOf);
+    if (this.messages.length === 0) {
+      this.unmarkReady(READ);
+      if (this.ended && !this.closedByOwner) this.reportError();
+    }
+    return message;
+  }
+
+  /** Bytes of unread messages held. */
+  get bufferedBytes(): number { return this.messages.bytes; }
+
+  /** Sends one message: a string as text, bytes as binary. Throws
+   *  StreamClosedError once the socket is closing or closed. */
+  write(data: string | Uint8Array | ArrayBuffer | ArrayBufferView): void {
+    if (typeof data !== "string" && !ArrayBuffer.isView(data) && !(data instanceof ArrayBuffer)) {
+      throw new TypeError(`WebSocketSource.write: data must be a string, an ArrayBuffer or a Uint8Array, got ${describe(data)}`);
+    }
+    if (this.closedByOwner || this.ended || this.socket.readyState > OPEN) {
+      throw new StreamClosedError(`WebSocketSource.write: the socket is closed${this.describeClose()}`, { cause: this.error });
+    }
+    if (this.socket.readyState === CONNECTING) {
+      throw new Error("WebSocketSource.write: the socket is still connecting; wait for WRITE");
+    }
+    this.socket.send(data);
+    this.updateWritable();
+  }
+
+  /** Closes the socket (code 1000 or 3000-4999 everywhere; `ws` and
+   *  Workers also take most of 1001-1014) and drops unread messages; reports nothing more. */
+  close(code?: number, reason?: string): void {
+    if (code !== undefined && (!Number.isInteger(code) || code < 1000 || code > 4999)) {
+      throw new RangeError(`WebSocketSource.close: code must be an integer from 1000 to 4999, got ${describe(code)}`);
+    }
+    if (reason !== undefined) {
+      if (typeof reason !== "string") throw new TypeError(`WebSocketSource.close: reason must be a string, got ${describe(reason)}`);
+      if (encoder.encode(reason).length > MAX_REASON_BYTES) {
+        throw new RangeError(`WebSocketSource.close: reason must be at most ${MAX_REASON_BYTES} bytes of UTF-8`);
+      }
+    }
+    if (this.closedByOwner) return;
+    if (this.socket.readyState < CLOSING) this.socket.close(code, reason);
+    this.closedByOwner = true;
+    this.closeCode ??= code ?? 1000;
+    this.closeReason ??= reason ?? "";
+    this.messages.clear();
+    this.ended = true;
+    this.stopPolling();
+    this.unmarkAll();
+    this.removeListeners();
+  }
+
+  /** True once the owner closed it or the socket closed. */
+  get closed(): boolean { return this.closedByOwner || this.ended; }
+
+  protected override interestUpdated(): void {
+    this.updateWritable();
+  }
+
+  private readonly onMessage = (event: { data: unknown }): void => {
+    if (this.ended) return; // after an overflow, until the close completes
+    const message = toMessage(event.data);
+    if (message === undefined) {
+      return this.fail(1003, "unsupported data", new TypeError(`WebSocketSource: a message arrived as ${describe(event.data)}`));
+    }
+    const size = sizeOf(message);
+    if (this.messages.bytes + size > this.maxBufferBytes) {
+      const reason = `receive buffer full (maxBufferBytes ${this.maxBufferBytes})`;
+      return this.fail(CLOSE_TOO_BIG, reason, new StreamBufferFullError(
+        `WebSocketSource: a ${size}-byte message would take the unread messages past maxBufferBytes (${this.maxBufferBytes}); the socket was closed`,
+      ));
+    }
+    this.messages.push(message, size);
+    this.markReady(READ);
+  };
+
+  private readonly onOpen = (): void => { this.updateWritable(); };
+
+  private readonly onClose = (event: { code?: number; reason?: string }): void => {
+    this.end(event.code, event.reason ?? "", this.error);
+  };
+
+  private readonly onError = (event: { error?: unknown; message?: string }): void => {
+    // A close event follows every error event; the source ends there.
+    this.error ??= event.error ?? new Error(`WebSocketSource: ${event.message || "the socket failed"}`);
+  };
+
+  /** Closes the socket from this side because of `error`, with `code` (or
+   *  its 4xxx twin where the platform refuses it) and `reason`. */
+  private fail(code: number, reason: string, error: Error): void {
+    this.error = error;
+    try {
+      this.socket.close(code, reason);
+    } catch {
+      code += SCRIPT_CODE_OFFSET;
+      this.socket.close(code, reason);
+    }
+    this.end(code, reason, error);
+  }
+
+  /** No more messages: report ERROR now, or after the last unread one. */
+  private end(code: number | undefined, reason: string, error: unknown): void {
+    if (this.closedByOwner) return;
+    if (!this.ended) {
+      this.ended = true;
+      this.closeCode = code;
+      this.closeReason = reason;
+      this.error = error;
+    }
+    if (this.socket.readyState === CLOSED) this.removeListeners();
+    this.stopPolling();
+    this.unmarkReady(WRITE);
+    if (this.messages.length === 0) this.reportError();
+  }
+
+  private updateWritable(): void {
+    if (this.closed || this.socket.readyState !== OPEN) return this.stopPolling();
+    if ((this.socket.bufferedAmount ?? 0) <= this.lowWaterMark) {
+      this.markReady(WRITE);
+      this.stopPolling();
+      return;
+    }
+    this.unmarkReady(WRITE);
+    if ((this.interest & WRITE) === 0) return this.stopPolling();
+    this.startPolling();
+  }
+
+  private startPolling(): void {
+    const loop = this.attachedLoop;
+    if (this.poll !== undefined || loop === undefined) return;
+    this.poll = loop.callLater(this.pollMs, this.onPoll);
+  }
+
+  private readonly onPoll = (): void => {
+    this.poll = undefined;
+    this.pollMs = Math.min(this.pollMs * 2, LAST_POLL_MS);
+    this.updateWritable();
+  };
+
+  private stopPolling(): void {
+    this.pollMs = FIRST_POLL_MS;
+    if (this.poll === undefined) return;
+    this.poll.cancel();
+    this.poll = undefined;
+  }
+
+  private removeListeners(): void {
+    this.socket.removeEventListener("message", this.onMessage);
+    this.socket.removeEventListener("close", this.onClose);
+    this.socket.removeEventListener("error", this.onError);
+    this.socket.removeEventListener("open", this.onOpen);
+  }
+
+  private describeClose(): string {
+    if (this.closeCode === undefined) return "";
+    return ` (code ${this.closeCode}${this.closeReason ? `: ${this.closeReason}` : ""})`;
+  }
+}
+
+function sizeOf(message: WebSocketMessage): number {
+  return typeof message === "string" ? message.length : message.byteLength;
+}
+
+/** Text stays a string; binary becomes a Uint8Array over the received bytes
+ *  (an ArrayBuffer, or a Node Buffer from `ws` if binaryType was not set). */
+function toMessage(data: unknown): WebSocketMessage | undefined {
+  if (typeof data === "string") return data;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return undefined;
+}
+
+function checkSocket(socket: unknown): asserts socket is WebSocketLike {
+  const s = socket as Partial<WebSocketLike> | null;
+  if (s === null || typeof s !== "object" || typeof s.send !== "function" || typeof s.close !== "function"
+    || typeof s.addEventListener !== "function" || typeof s.removeEventListener !== "function"
+    || typeof s.readyState !== "number") {
+    throw new TypeError(`WebSocketSource: socket must be a WebSocket (send, close, addEventListener, readyState), got ${describe(socket)}`);
+  }
+}

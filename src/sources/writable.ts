@@ -1,0 +1,93 @@
+// WritableSink: a WritableStream (a TransformStream's writable side, a
+// response being streamed) as a Source (see source.ts).
+//
+//   WRITE  while the stream's desiredSize is above 0: its queue is under the
+//          high-water mark its strategy set. The stream's `ready` promise says
+//          when that becomes true again, so nothing is polled.
+//   ERROR  once, if the stream errors or a write fails; `error` is the
+//          reason.
+//
+// write() hands a chunk to the stream at once, whatever the readiness: the
+// stream queues it, and its strategy decides the bound. Handlers (and
+// IOStream) keep that queue near the bound by writing only while WRITE is
+// ready.
+
+import { WRITE } from "../events.js";
+import { describe } from "../validate.js";
+import { StreamClosedError } from "./errors.js";
+import { BaseSource } from "./source.js";
+
+export class WritableSink<W = Uint8Array> extends BaseSource {
+  /** Why the stream failed, once it has. */
+  error: unknown;
+
+  private readonly writer: WritableStreamDefaultWriter<W>;
+  private failed = false;
+  private closing: Promise<void> | undefined;
+  private waitingForReady = false;
+
+  constructor(stream: WritableStream<W>) {
+    super();
+    if (typeof WritableStream === "undefined" || !(stream instanceof WritableStream)) {
+      throw new TypeError(`WritableSink: stream must be a WritableStream, got ${describe(stream)}`);
+    }
+    if (stream.locked) throw new TypeError("WritableSink: stream is locked (already being written)");
+    this.writer = stream.getWriter();
+    this.writer.closed.then(undefined, this.onFailure);
+    this.updateWritable();
+  }
+
+  /** The stream's desiredSize: room left under its high-water mark (0 or
+   *  less: full; null once it has failed). */
+  get desiredSize(): number | null { return this.writer.desiredSize; }
+
+  /** Hands `chunk` to the stream. A failure shows as ERROR, not as a throw
+   *  here; writing after close() or a failure throws StreamClosedError. */
+  write(chunk: W): void {
+    if (chunk === undefined) throw new TypeError("WritableSink.write: chunk must not be undefined");
+    if (this.closing !== undefined || this.failed) {
+      throw new StreamClosedError(`WritableSink.write: the stream is ${this.failed ? "failed" : "closed"}`, { cause: this.error });
+    }
+    this.writer.write(chunk).then(undefined, this.onFailure);
+    this.updateWritable();
+  }
+
+  /** Closes the stream once the chunks already written have been taken;
+   *  the promise settles then (rejecting if the stream fails first). */
+  close(): Promise<void> {
+    if (this.closing === undefined) {
+      this.unmarkAll();
+      this.closing = this.failed ? Promise.reject(this.error) : this.writer.close();
+      this.closing.catch(ignore); // a caller that does not await still sees nothing unhandled
+    }
+    return this.closing;
+  }
+
+  /** True once closed or failed. */
+  get closed(): boolean { return this.closing !== undefined || this.failed; }
+
+  private updateWritable(): void {
+    if (this.closed) return;
+    const size = this.writer.desiredSize;
+    if (size !== null && size > 0) return this.markReady(WRITE);
+    this.unmarkReady(WRITE);
+    if (this.waitingForReady) return;
+    this.waitingForReady = true;
+    this.writer.ready.then(this.onReady, ignore); // a failure arrives through `closed`
+  }
+
+  private readonly onReady = (): void => {
+    this.waitingForReady = false;
+    this.updateWritable();
+  };
+
+  private readonly onFailure = (reason: unknown): void => {
+    if (this.failed || this.closing !== undefined) return;
+    this.failed = true;
+    this.error = reason;
+    this.unmarkReady(WRITE);
+    this.reportError();
+  };
+}
+
+function ignore(): void {}
