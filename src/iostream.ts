@@ -51,6 +51,7 @@ interface PendingRead {
 interface PendingWrite { bytes: Uint8Array; resolve: () => void; reject: (error: unknown) => void }
 
 const NO_DELIMITER = new Uint8Array(0);
+const READ_NAMES = ["readUntil", "readBytes", "readUntilClose"];
 
 export class IOStream {
   /** Settles (never rejects) once the stream is closed, from either side. */
@@ -128,7 +129,7 @@ export class IOStream {
   }
 
   /** Reads everything until the source ends or closes (bounded by
-   *  maxBufferSize). */
+   *  maxBufferSize); rejects with StreamClosedError if it failed instead. */
   readUntilClose(): Promise<Uint8Array> {
     return this.startRead("readUntilClose", UNTIL_CLOSE, NO_DELIMITER, Infinity, false);
   }
@@ -237,17 +238,17 @@ export class IOStream {
     return true;
   }
 
-  /** The source will give nothing more: settle the pending read with what
-   *  the buffer holds. */
+  /** The source will give nothing more: the pending read fails, except a
+   *  readUntilClose after an end that was not a failure, which gets it all. */
   private settleAtEnd(): void {
     const read = this.pending;
     if (read === undefined) return;
-    if (read.kind === UNTIL_CLOSE) {
+    if (read.kind === UNTIL_CLOSE && this.error === undefined) {
       this.serve(this.buffer.length);
       return;
     }
     this.pending = undefined;
-    read.reject(this.closedError(read.kind === UNTIL ? "readUntil" : "readBytes"));
+    read.reject(this.closedError(READ_NAMES[read.kind]));
   }
 
   /** read() gave null: a clean end. */

@@ -13,10 +13,11 @@
 //          bufferedAmount falls, so while a handler wants WRITE and the
 //          socket is not writable it is polled on the loop's timer, backing
 //          off from 1 ms to 32 ms; never otherwise.
-//   ERROR  once the socket has closed, for whatever reason, and every
-//          message that arrived before has been read: closeCode and
+//   ERROR  once the socket has closed or failed, for whatever reason, and
+//          every message that arrived before has been read: closeCode and
 //          closeReason say how; `error` is set if it failed (an error event,
-//          the buffer bound).
+//          the buffer bound). After an error event, closeCode stays
+//          undefined until the platform's close event arrives.
 
 import { READ, WRITE } from "../events.js";
 import type { Timeout } from "../timeout.js";
@@ -26,15 +27,19 @@ import { SizedQueue } from "./queue.js";
 import { BaseSource } from "./source.js";
 import { checkByteCount, encoder } from "./validate.js";
 
-/** What WebSocketSource needs of a socket: the standard WebSocket API. */
+type SocketEvent = "message" | "close" | "error" | "open";
+
+/** What WebSocketSource needs of a socket: the standard WebSocket API, as
+ *  the DOM, `ws` and Workers type it. (Listeners take `any` because each of
+ *  those types its events differently.) */
 export interface WebSocketLike {
   readonly readyState: number;
   readonly bufferedAmount?: number;
   binaryType?: string;
   send(data: string | ArrayBuffer | ArrayBufferView): void;
   close(code?: number, reason?: string): void;
-  addEventListener(type: string, listener: (event: never) => void): void;
-  removeEventListener(type: string, listener: (event: never) => void): void;
+  addEventListener(type: SocketEvent, listener: (event: any) => void): void;
+  removeEventListener(type: SocketEvent, listener: (event: any) => void): void;
 }
 
 export interface WebSocketSourceOptions {
@@ -175,12 +180,20 @@ export class WebSocketSource extends BaseSource {
   private readonly onOpen = (): void => { this.updateWritable(); };
 
   private readonly onClose = (event: { code?: number; reason?: string }): void => {
+    if (this.ended && this.closeCode === undefined) {
+      // It ended on an error event; the close that followed says how.
+      this.closeCode = event.code;
+      this.closeReason = event.reason ?? "";
+    }
     this.end(event.code, event.reason ?? "", this.error);
   };
 
+  /** The source ends on an error event, not on the close event that should
+   *  follow it: Node's WebSocket, closed while connecting, sends none. If the
+   *  close comes, it fills in closeCode and closeReason. */
   private readonly onError = (event: { error?: unknown; message?: string }): void => {
-    // A close event follows every error event; the source ends there.
-    this.error ??= event.error ?? new Error(`WebSocketSource: ${event.message || "the socket failed"}`);
+    if (this.ended) return;
+    this.end(undefined, "", event.error ?? new Error(`WebSocketSource: ${event.message || "the socket failed"}`));
   };
 
   /** Closes the socket from this side because of `error`, with `code` (or

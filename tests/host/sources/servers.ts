@@ -1,7 +1,8 @@
 // Real peers for the source tests, on 127.0.0.1 and an ephemeral port,
 // started and stopped by the tests that use them.
+import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { WebSocketServer, type WebSocket as PeerSocket } from "ws";
 
 export interface WsPeer {
@@ -51,6 +52,53 @@ export async function startHttpServer(handle: (request: IncomingMessage, respons
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+export interface RawWsPeer {
+  url: string;
+  /** The TCP socket of each connection, after the handshake, in order. */
+  next(): Promise<Socket>;
+  stop(): Promise<void>;
+}
+
+/** A WebSocket server that only does the handshake: the test writes frames
+ *  (see frame()) and controls the TCP socket itself (pause it, cut it). */
+export async function startRawWsServer(): Promise<RawWsPeer> {
+  const server = createServer((_request, response) => response.writeHead(426).end());
+  const arrived: Socket[] = [];
+  const waiting: ((socket: Socket) => void)[] = [];
+  const sockets = new Set<Socket>();
+  server.on("upgrade", (request: IncomingMessage, socket: Socket) => {
+    const accept = createHash("sha1")
+      .update(`${request.headers["sec-websocket-key"]}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`)
+      .digest("base64");
+    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+    sockets.add(socket);
+    const waiter = waiting.shift();
+    if (waiter) waiter(socket);
+    else arrived.push(socket);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `ws://127.0.0.1:${port}`,
+    next: () => {
+      const socket = arrived.shift();
+      return socket ? Promise.resolve(socket) : new Promise((resolve) => waiting.push(resolve));
+    },
+    stop: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** An unmasked server-to-client frame header (FIN set) announcing
+ *  `length` payload bytes: opcode 1 text, 2 binary. */
+export function frameHeader(opcode: number, length: number): Uint8Array {
+  if (length < 126) return Uint8Array.of(0x80 | opcode, length);
+  if (length < 65536) return Uint8Array.of(0x80 | opcode, 126, length >> 8, length & 0xff);
+  throw new RangeError("frameHeader: test frames stay under 64 KiB");
 }
 
 /** Resolves when `condition()` holds, checking on each macrotask; rejects
