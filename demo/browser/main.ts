@@ -9,7 +9,7 @@ import { startWebSocketPanel } from "./websocket-panel.js";
 
 const loop = await IOLoop.create({ onError: ({ error, kind }) => console.error(`demo: a ${kind} failed`, error) });
 
-const statsCells = card("loop-stats").querySelectorAll<HTMLElement>("[data-stat]");
+const statsCells = Array.from(card("loop-stats").querySelectorAll<HTMLElement>("[data-stat]"));
 const showStats = (): void => {
   const stats = loop.stats();
   for (const cell of statsCells) {
