@@ -67,6 +67,9 @@ async function runSide(side: Side, field: Fields, color: string): Promise<void> 
 export function startTimeoutsPanel(loop: IOLoop): void {
   const root = card("timeouts");
   const button = fieldsOf(root)("start") as HTMLButtonElement;
+  const label = `Schedule ${formatCount(TIMEOUT_COUNT)} timeouts`;
+  button.textContent = label;
+  for (const count of Array.from(root.querySelectorAll(".timeout-count"))) count.textContent = formatCount(TIMEOUT_COUNT);
   const fieldsFor = (side: string) => fieldsOf(root.querySelector(`[data-side="${side}"]`)!);
   button.addEventListener("click", async () => {
     button.disabled = true;
@@ -76,7 +79,7 @@ export function startTimeoutsPanel(loop: IOLoop): void {
       await runSide(plainSide, fieldsFor("plain"), COLORS.plain);
     } finally {
       button.disabled = false;
-      button.textContent = "Schedule 100,000 timeouts again";
+      button.textContent = `${label} again`;
     }
   });
 }

@@ -42,7 +42,8 @@ export function startWebSocketPanel(loop: IOLoop, url: string): void {
   };
 
   const sender = new PeriodicCallback(loop, () => {
-    if (!source || source.closed) return;
+    // Between a reconnect and its open event, there is nothing to send on.
+    if (!source || source.closed || source.socket.readyState !== WebSocket.OPEN) return;
     const id = nextId++;
     const exchange = { id, sentAt: loop.time() } as Exchange;
     exchange.timeout = loop.callLater(REPLY_TIMEOUT_MS, onTimeout, exchange);
