@@ -7,7 +7,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build, preview } from "vite";
+import { build, createServer, preview } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer } from "../../demo/server.js";
 import { findChromium } from "../chromium.js";
@@ -84,27 +84,47 @@ describe("installed into a Node project", () => {
 });
 
 describe.skipIf(!chromium)("installed into a Vite app, in Chromium", () => {
-  it("builds with core.wasm as an app asset, loads it, runs timeouts and a WebSocket round trip", async () => {
-    const config = {
-      root: app,
-      configFile: false as const,
-      logLevel: "warn" as const,
-      build: { outDir: join(app, "dist") },
-      preview: { host: "127.0.0.1", port: 0 },
-    };
-    await build(config);
-    expect(readdirSync(join(app, "dist/assets")).filter((name) => name.endsWith(".wasm"))).toHaveLength(1);
-    const site = await preview(config);
+  const config = () => ({
+    root: app,
+    configFile: false as const,
+    logLevel: "warn" as const,
+    build: { outDir: join(app, "dist") },
+    server: { host: "127.0.0.1", port: 0 },
+    preview: { host: "127.0.0.1", port: 0 },
+  });
+
+  /** Opens the app at `siteUrl` and expects the fixture's full report. */
+  async function expectWorkingPage(siteUrl: string): Promise<void> {
     const server = await startServer();
     const browser = await launchChromium(chromium!);
     try {
-      const { page, problems } = await openPage(browser, `${site.resolvedUrls!.local[0]}?ws=${server.url.replace("http", "ws")}/ws`);
+      const { page, problems } = await openPage(browser, `${siteUrl}?ws=${server.url.replace("http", "ws")}/ws`);
       const result = await fixtureResult(page);
       expect(result, problems.join("\n")).toMatchObject({ ok: true, fired: [10, 20, 30], echo: { reply: { id: "fixture" } } });
       expect(result.wasm).toHaveLength(1);
     } finally {
       await browser.close();
       await server.close();
+    }
+  }
+
+  it("builds with core.wasm as an app asset, loads it, runs timeouts and a WebSocket round trip", async () => {
+    await build(config());
+    expect(readdirSync(join(app, "dist/assets")).filter((name) => name.endsWith(".wasm"))).toHaveLength(1);
+    const site = await preview(config());
+    try {
+      await expectWorkingPage(site.resolvedUrls!.local[0]);
+    } finally {
+      await site.close();
+    }
+  });
+
+  it("works the same under the Vite dev server, with no extra configuration", async () => {
+    const site = await createServer(config());
+    await site.listen();
+    try {
+      await expectWorkingPage(site.resolvedUrls!.local[0]);
+    } finally {
       await site.close();
     }
   });
