@@ -22,6 +22,11 @@ export function formatCount(value: number): string {
   return integer.format(value);
 }
 
+/** A rate: one decimal below 10, so that a slow rate never shows as 0. */
+export function formatRate(value: number): string {
+  return value < 10 ? value.toFixed(1) : integer.format(value);
+}
+
 export function formatMs(value: number): string {
   return value < 10 ? `${value.toFixed(2)} ms` : `${integer.format(value)} ms`;
 }

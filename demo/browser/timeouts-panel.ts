@@ -3,7 +3,7 @@
 // live: pending count, host tasks per second, host timers in use, and how
 // late the timeouts fire.
 import type { IOLoop } from "wasm-ioloop";
-import { card, fieldsOf, formatCount, formatMs, type Fields } from "./dom.js";
+import { card, fieldsOf, formatCount, formatMs, formatRate, type Fields } from "./dom.js";
 import { drawHistogram } from "./histogram.js";
 import { Race, TIMEOUT_COUNT, type Side } from "./timeout-race.js";
 
@@ -33,7 +33,7 @@ function watch(race: Race, field: Fields, color: string): Promise<void> {
     const now = performance.now();
     if (now - windowStart >= RATE_WINDOW_MS) {
       const tasks = race.side.tasks(race.fired);
-      field("rate").textContent = formatCount(((tasks - windowTasks) * 1000) / (now - windowStart));
+      field("rate").textContent = formatRate(((tasks - windowTasks) * 1000) / (now - windowStart));
       windowStart = now;
       windowTasks = tasks;
     }
@@ -52,7 +52,7 @@ function watch(race: Race, field: Fields, color: string): Promise<void> {
     const elapsedMs = race.finishedAt - race.scheduledAt;
     field("total").textContent = formatMs(elapsedMs);
     // Once done, the rate is the run's average rather than the last window's.
-    field("rate").textContent = formatCount(((race.side.tasks(race.fired) - startTasks) * 1000) / elapsedMs);
+    field("rate").textContent = formatRate(((race.side.tasks(race.fired) - startTasks) * 1000) / elapsedMs);
   });
 }
 
