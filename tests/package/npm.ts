@@ -1,19 +1,20 @@
-// Runs the npm that started the tests (npm_execpath), else the first `npm`
-// on PATH outside node_modules/.bin: the `node` dev dependency puts an old
-// npm 6 there, which cannot read this project's lockfile.
+// Runs the machine's npm: the first `npm` on PATH outside node_modules/.bin
+// (@as-pect/cli brings an npm 6 there, through npm-install-peers, which
+// cannot read this project's lockfile nor pack to another folder), else the
+// npm running the tests (npm_execpath) when it is not that one.
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { delimiter, join } from "node:path";
 
 function npmCli(): string[] {
-  const fromNpm = process.env.npm_execpath;
-  if (fromNpm && /npm-cli\.js$/.test(fromNpm)) return [process.execPath, fromNpm];
   for (const dir of (process.env.PATH ?? "").split(delimiter)) {
     if (dir.includes("node_modules")) continue;
     const candidate = join(dir, "npm");
     if (existsSync(candidate)) return [candidate];
   }
-  throw new Error("no npm found on PATH");
+  const fromNpm = process.env.npm_execpath;
+  if (fromNpm && /npm-cli\.js$/.test(fromNpm) && !fromNpm.includes("node_modules/npm/")) return [process.execPath, fromNpm];
+  throw new Error("no npm found outside node_modules");
 }
 
 /** Runs npm with `args` in `cwd`; returns its stdout. */
