@@ -31,7 +31,8 @@ function watch(race: Race, field: Fields, color: string): Promise<void> {
   let windowTasks = startTasks;
   const frame = (): void => {
     const now = performance.now();
-    if (now - windowStart >= RATE_WINDOW_MS) {
+    // Once done, the rate shown is the run's average (below), not a window's.
+    if (race.pending > 0 && now - windowStart >= RATE_WINDOW_MS) {
       const tasks = race.side.tasks(race.fired);
       field("rate").textContent = formatRate(((tasks - windowTasks) * 1000) / (now - windowStart));
       windowStart = now;
@@ -51,7 +52,6 @@ function watch(race: Race, field: Fields, color: string): Promise<void> {
     field("max").textContent = formatMs(race.percentile(1));
     const elapsedMs = race.finishedAt - race.scheduledAt;
     field("total").textContent = formatMs(elapsedMs);
-    // Once done, the rate is the run's average rather than the last window's.
     field("rate").textContent = formatRate(((race.side.tasks(race.fired) - startTasks) * 1000) / elapsedMs);
   });
 }

@@ -75,6 +75,8 @@ describe.skipIf(!chromium)("the demo page, in Chromium", () => {
       expect(await page.textContent(`[data-side=${side}] [data-field=pending]`)).toBe("0");
       expect(await page.textContent(`[data-side=${side}] [data-field=median]`)).toMatch(/ms$/);
     }
+    // Each timer callback was one host task: the average rate is positive.
+    expect(await shownNumber(page, "[data-side=plain] [data-field=rate]")).toBeGreaterThan(0);
     // The loop holds at most one host timer; setTimeout held one per timeout.
     expect(await shownNumber(page, "[data-side=loop] [data-field=hostTimers]")).toBeLessThanOrEqual(1);
     mkdirSync(resultsDir, { recursive: true });
