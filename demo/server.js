@@ -28,7 +28,8 @@ const MIME_TYPES = {
 };
 
 /** Starts the server; resolves to { url, close() } once it listens.
- *  port 0 picks a free port. */
+ *  port 0 picks a free port.
+ *  @param {{ port?: number, staticDir?: string }} [options] */
 export async function startServer({ port = 0, staticDir } = {}) {
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? "/", "http://127.0.0.1");
