@@ -2,7 +2,9 @@
 // Tornado's IOStream. It is a handler on the loop like any other: it asks for
 // READ only while a read is pending (so unread data stays in the source, whose
 // own bound then pushes back on the producer) and for WRITE only while writes
-// are queued.
+// are queued. As in Tornado, a read first takes what the buffer and the source
+// already hold, and a write goes straight to a sink that is WRITE-ready: only
+// what has to wait costs a trip through the loop.
 //
 // Invariants:
 //   - at most one read is pending; a second read() throws;
@@ -21,6 +23,7 @@ import { ByteBuffer } from "./byte-buffer.js";
 import { ERROR, READ, WRITE } from "./events.js";
 import { LoopFailedError } from "./errors.js";
 import { IOLoop } from "./loop.js";
+import { BYTES, NOT_YET, READ_NAMES, ReadRequest, TOO_LONG, UNTIL, UNTIL_CLOSE, type ReadKind } from "./read-request.js";
 import { StreamBufferFullError, StreamClosedError, UnsatisfiableReadError } from "./sources/errors.js";
 import type { ByteSink, ByteSource } from "./sources/source.js";
 import { checkBoolean, checkByteCount, encoder, toBytes } from "./sources/validate.js";
@@ -36,38 +39,23 @@ export interface IOStreamOptions {
 }
 
 const DEFAULT_MAX_BUFFER_SIZE = 16 << 20;
-const UNTIL = 0, BYTES = 1, UNTIL_CLOSE = 2;
-
-interface PendingRead {
-  kind: typeof UNTIL | typeof BYTES | typeof UNTIL_CLOSE;
-  delimiter: Uint8Array;
-  /** readUntil: the longest result allowed; readBytes: the count wanted. */
-  limit: number;
-  partial: boolean;
-  resolve: (bytes: Uint8Array) => void;
-  reject: (error: unknown) => void;
-}
 
 interface PendingWrite { bytes: Uint8Array; resolve: () => void; reject: (error: unknown) => void }
 
 const NO_DELIMITER = new Uint8Array(0);
-const READ_NAMES = ["readUntil", "readBytes", "readUntilClose"];
 
 export class IOStream {
   /** Settles (never rejects) once the stream is closed, from either side. */
   readonly closed: Promise<void>;
-  /** Why the stream closed, if it was not a clean end or close(). */
-  error: unknown;
   readonly sink: ByteSink | undefined;
   readonly maxBufferSize: number;
 
   private readonly buffer = new ByteBuffer();
-  private pending: PendingRead | undefined;
-  /** Where the pending readUntil resumes its search. */
-  private scanFrom = 0;
+  private pending: ReadRequest | undefined;
   private readonly writes: PendingWrite[] = [];
   private readEnded = false;
   private isClosed = false;
+  private failure: unknown;
   private sourceInterest = 0;
   private sinkInterest = 0;
   private resolveClosed!: () => void;
@@ -135,8 +123,9 @@ export class IOStream {
   }
 
   /** Queues `data` (a string is UTF-8) for the sink; resolves when it has
-   *  been handed to the platform. Do not change `data` until then. Writing
-   *  nothing resolves at once. */
+   *  been handed to the platform: at once if the sink is WRITE-ready and
+   *  nothing is queued, else when it becomes so. Do not change `data` until
+   *  then. Writing nothing resolves at once. */
   write(data: Uint8Array | ArrayBuffer | string): Promise<void> {
     const bytes = toBytes("IOStream.write", "data", data);
     if (this.sink === undefined) throw new Error("IOStream.write: this stream has no sink (pass options.sink)");
@@ -144,7 +133,7 @@ export class IOStream {
     if (bytes.byteLength === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.writes.push({ bytes, resolve, reject });
-      this.updateInterest();
+      this.flushWrites(false); // at once if the sink is ready, as Tornado writes before it waits
     });
   }
 
@@ -158,20 +147,22 @@ export class IOStream {
   /** Bytes read from the source and not yet returned by a read. */
   get bufferedBytes(): number { return this.buffer.length; }
 
+  /** Why the stream closed, if it was not a clean end or close(). */
+  get error(): unknown { return this.failure; }
+
   // ---- reading -------------------------------------------------------------
 
   private checkNoPendingRead(where: string): void {
     if (this.pending !== undefined) throw new Error(`IOStream.${where}: another read is pending; wait for it first`);
   }
 
-  private startRead(where: string, kind: PendingRead["kind"], delimiter: Uint8Array, limit: number, partial: boolean): Promise<Uint8Array> {
+  private startRead(where: string, kind: ReadKind, delimiter: Uint8Array, limit: number, partial: boolean): Promise<Uint8Array> {
     this.checkNoPendingRead(where);
     return new Promise<Uint8Array>((resolve, reject) => {
-      this.pending = { kind, delimiter, limit, partial, resolve, reject };
-      this.scanFrom = 0;
+      this.pending = new ReadRequest(kind, delimiter, limit, partial, resolve, reject);
       if (this.settleFromBuffer()) return;
       if (this.readEnded) return this.settleAtEnd();
-      this.updateInterest();
+      this.pull(); // what the source already holds, as Tornado's _try_inline_read
     });
   }
 
@@ -181,7 +172,7 @@ export class IOStream {
       if ((events & ERROR) !== 0) this.sourceFailed();
     }
     if (target === this.sink) {
-      if ((events & WRITE) !== 0) this.flushWrites();
+      if ((events & WRITE) !== 0) this.flushWrites(true);
       if ((events & ERROR) !== 0) this.fail(this.sink!.error ?? new StreamClosedError("IOStream: the sink failed"));
     }
   };
@@ -209,26 +200,14 @@ export class IOStream {
    *  (served, or failed because it never can be). */
   private settleFromBuffer(): boolean {
     const read = this.pending!;
-    const length = this.buffer.length;
-    if (read.kind === BYTES) {
-      if (length >= read.limit || (read.partial && length > 0)) return this.serve(Math.min(length, read.limit));
-      return false;
-    }
-    if (read.kind === UNTIL_CLOSE) return false;
-    const at = this.buffer.indexOf(read.delimiter, this.scanFrom);
-    const end = at === -1 ? -1 : at + read.delimiter.length;
-    if (end !== -1 && end <= read.limit) return this.serve(end);
-    // No delimiter ending within limit, and none can any more: it would end
-    // past the bytes already here.
-    if (end !== -1 || length >= read.limit) {
-      const error = new UnsatisfiableReadError(`IOStream.readUntil: the delimiter did not appear within maxBytes (${read.limit})`);
-      this.pending = undefined;
-      read.reject(error);
-      this.fail(error);
-      return true;
-    }
-    this.scanFrom = Math.max(0, length - read.delimiter.length + 1);
-    return false;
+    const n = read.servable(this.buffer);
+    if (n === NOT_YET) return false;
+    if (n !== TOO_LONG) return this.serve(n);
+    const error = new UnsatisfiableReadError(`IOStream.readUntil: the delimiter did not appear within maxBytes (${read.limit})`);
+    this.pending = undefined;
+    read.reject(error);
+    this.fail(error);
+    return true;
   }
 
   private serve(n: number): true {
@@ -265,11 +244,15 @@ export class IOStream {
 
   // ---- writing -------------------------------------------------------------
 
-  private flushWrites(): void {
+  /** Hands queued writes to the sink while it says it is WRITE-ready. A
+   *  sink that cannot say (no readyEvents) takes one per WRITE event. */
+  private flushWrites(onWriteEvent: boolean): void {
     const sink = this.sink!;
-    let first = true;
-    while (this.writes.length > 0 && (first || ((sink.readyEvents ?? 0) & WRITE) !== 0)) {
-      first = false;
+    let allowed = onWriteEvent;
+    while (this.writes.length > 0) {
+      const ready = sink.readyEvents;
+      if (ready === undefined ? !allowed : (ready & WRITE) === 0) break;
+      allowed = false;
       const write = this.writes.shift()!;
       try {
         sink.write(write.bytes);
@@ -295,7 +278,7 @@ export class IOStream {
     if (this.isClosed) return;
     this.isClosed = true;
     this.readEnded = true;
-    this.error = error;
+    this.failure = error;
     this.stopWatchingLoop();
     this.loop.removeHandler(this.source);
     if (this.sink !== undefined) this.loop.removeHandler(this.sink);

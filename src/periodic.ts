@@ -15,6 +15,9 @@ export interface PeriodicCallbackOptions { jitter?: number }
 export class PeriodicCallback {
   private readonly jitter: number;
   private running = false;
+  /** True from a call's start until it returns or its promise settles: the
+   *  next call is scheduled only then, whatever stop()/start() did meanwhile. */
+  private calling = false;
   private nextDeadline = 0;
   private timeout: Timeout | undefined;
 
@@ -37,12 +40,14 @@ export class PeriodicCallback {
     this.jitter = jitter;
   }
 
-  /** Starts calling fn; the first call is one period from now. */
+  /** Starts calling fn; the first call is one period from now. Started
+   *  again while a call is still running (after a stop()), it waits for that
+   *  call to finish, so that fn never overlaps itself. */
   start(): void {
     if (this.running) return;
     this.running = true;
     this.nextDeadline = this.loop.time();
-    this.scheduleNext();
+    if (!this.calling) this.scheduleNext();
   }
 
   /** Stops calling fn; a call in progress finishes, and no other follows. */
@@ -57,6 +62,7 @@ export class PeriodicCallback {
   private readonly tick = (): void => {
     this.timeout = undefined;
     if (!this.running) return;
+    this.calling = true;
     const result = this.loop.invoke("timeout", this.fn, undefined);
     if (result !== null && typeof result === "object" && typeof (result as PromiseLike<unknown>).then === "function") {
       (result as PromiseLike<unknown>).then(this.afterCall, this.afterCall);
@@ -66,6 +72,7 @@ export class PeriodicCallback {
   };
 
   private readonly afterCall = (): void => {
+    this.calling = false;
     if (this.running && !this.loop.closed && !this.loop.failed) this.scheduleNext();
   };
 

@@ -33,7 +33,10 @@ export function checkPositive(where: string, name: string, value: unknown): asse
 }
 
 export function checkEvents(where: string, name: string, value: unknown): asserts value is number {
-  if (typeof value !== "number" || !Number.isInteger(value) || (value & ~ALL_EVENTS) !== 0 || value < 0) {
+  // The range check first: `&` truncates to 32 bits, so 2^32 + READ alone
+  // would pass as READ.
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > ALL_EVENTS
+    || (value & ~ALL_EVENTS) !== 0) {
     throw new RangeError(`${where}: ${name} must be a mask of READ, WRITE and ERROR, got ${describe(value)}`);
   }
 }

@@ -27,8 +27,7 @@ const DEFAULT_HIGH_WATER_MARK = 64 << 10;
 
 export class ReadableSource extends BaseSource {
   readonly highWaterMark: number;
-  /** The stream's error, once it has failed. */
-  error: unknown;
+  private failure: unknown;
 
   private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
   private readonly chunks = new SizedQueue<Uint8Array>();
@@ -72,6 +71,9 @@ export class ReadableSource extends BaseSource {
 
   /** Bytes of unread chunks held. */
   get bufferedBytes(): number { return this.chunks.bytes; }
+
+  /** The stream's error, once it has failed. */
+  get error(): unknown { return this.failure; }
 
   /** Cancels the stream and drops unread chunks; read() returns null. */
   close(): void {
@@ -121,7 +123,7 @@ export class ReadableSource extends BaseSource {
     this.pulling = false;
     if (this.closedByOwner || this.failed) return;
     this.failed = true;
-    this.error = reason;
+    this.failure = reason;
     if (this.chunks.length === 0) this.reportError();
   };
 }

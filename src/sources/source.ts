@@ -126,9 +126,6 @@ export abstract class BaseSource {
     if (this.loop) this.scheduleErrorWithdrawal(this.loop);
   }
 
-  /** True once ERROR has been reported (pending or delivered). */
-  protected get errorReported(): boolean { return this.errorState !== ERROR_NONE; }
-
   /** Withdraws everything, for close(). */
   protected unmarkAll(): void {
     if (this.errorState === ERROR_PENDING) this.errorState = ERROR_DELIVERED;

@@ -66,11 +66,9 @@ const FIRST_POLL_MS = 1, LAST_POLL_MS = 32;
 export class WebSocketSource extends BaseSource {
   readonly maxBufferBytes: number;
   readonly lowWaterMark: number;
-  /** The close code: the peer's, or the one this side sent first. */
-  closeCode: number | undefined;
-  closeReason: string | undefined;
-  /** Why the socket failed: an error event's error, or StreamBufferFullError. */
-  error: unknown;
+  private code: number | undefined;
+  private reason: string | undefined;
+  private failure: unknown;
 
   private readonly messages = new SizedQueue<WebSocketMessage>();
   /** No more messages will be buffered: the socket closed or overflowed. */
@@ -113,6 +111,14 @@ export class WebSocketSource extends BaseSource {
   /** Bytes of unread messages held. */
   get bufferedBytes(): number { return this.messages.bytes; }
 
+  /** The close code: the peer's, or the one this side sent first. */
+  get closeCode(): number | undefined { return this.code; }
+
+  get closeReason(): string | undefined { return this.reason; }
+
+  /** Why the socket failed: an error event's error, or StreamBufferFullError. */
+  get error(): unknown { return this.failure; }
+
   /** Sends one message: a string as text, bytes as binary. Throws
    *  StreamClosedError once the socket is closing or closed. */
   write(data: string | Uint8Array | ArrayBuffer | ArrayBufferView): void {
@@ -144,8 +150,8 @@ export class WebSocketSource extends BaseSource {
     if (this.closedByOwner) return;
     if (this.socket.readyState < CLOSING) this.socket.close(code, reason);
     this.closedByOwner = true;
-    this.closeCode ??= code ?? 1000;
-    this.closeReason ??= reason ?? "";
+    this.code ??= code ?? 1000;
+    this.reason ??= reason ?? "";
     this.messages.clear();
     this.ended = true;
     this.stopPolling();
@@ -180,10 +186,10 @@ export class WebSocketSource extends BaseSource {
   private readonly onOpen = (): void => { this.updateWritable(); };
 
   private readonly onClose = (event: { code?: number; reason?: string }): void => {
-    if (this.ended && this.closeCode === undefined) {
+    if (this.ended && this.code === undefined) {
       // It ended on an error event; the close that followed says how.
-      this.closeCode = event.code;
-      this.closeReason = event.reason ?? "";
+      this.code = event.code;
+      this.reason = event.reason ?? "";
     }
     this.end(event.code, event.reason ?? "", this.error);
   };
@@ -199,7 +205,7 @@ export class WebSocketSource extends BaseSource {
   /** Closes the socket from this side because of `error`, with `code` (or
    *  its 4xxx twin where the platform refuses it) and `reason`. */
   private fail(code: number, reason: string, error: Error): void {
-    this.error = error;
+    this.failure = error;
     try {
       this.socket.close(code, reason);
     } catch {
@@ -214,9 +220,9 @@ export class WebSocketSource extends BaseSource {
     if (this.closedByOwner) return;
     if (!this.ended) {
       this.ended = true;
-      this.closeCode = code;
-      this.closeReason = reason;
-      this.error = error;
+      this.code = code;
+      this.reason = reason;
+      this.failure = error;
     }
     if (this.socket.readyState === CLOSED) this.removeListeners();
     this.stopPolling();
@@ -226,6 +232,7 @@ export class WebSocketSource extends BaseSource {
 
   private updateWritable(): void {
     if (this.closed || this.socket.readyState !== OPEN) return this.stopPolling();
+    // Workers' sockets have no bufferedAmount (workerd issue 988): open is writable.
     if ((this.socket.bufferedAmount ?? 0) <= this.lowWaterMark) {
       this.markReady(WRITE);
       this.stopPolling();
@@ -263,7 +270,7 @@ export class WebSocketSource extends BaseSource {
   }
 
   private describeClose(): string {
-    if (this.closeCode === undefined) return "";
+    if (this.code === undefined) return "";
     return ` (code ${this.closeCode}${this.closeReason ? `: ${this.closeReason}` : ""})`;
   }
 }

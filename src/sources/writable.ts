@@ -18,8 +18,7 @@ import { StreamClosedError } from "./errors.js";
 import { BaseSource } from "./source.js";
 
 export class WritableSink<W = Uint8Array> extends BaseSource {
-  /** Why the stream failed, once it has. */
-  error: unknown;
+  private failure: unknown;
 
   private readonly writer: WritableStreamDefaultWriter<W>;
   private failed = false;
@@ -36,6 +35,9 @@ export class WritableSink<W = Uint8Array> extends BaseSource {
     this.writer.closed.then(undefined, this.onFailure);
     this.updateWritable();
   }
+
+  /** Why the stream failed, once it has. */
+  get error(): unknown { return this.failure; }
 
   /** The stream's desiredSize: room left under its high-water mark (0 or
    *  less: full; null once it has failed). */
@@ -84,7 +86,7 @@ export class WritableSink<W = Uint8Array> extends BaseSource {
   private readonly onFailure = (reason: unknown): void => {
     if (this.failed || this.closing !== undefined) return;
     this.failed = true;
-    this.error = reason;
+    this.failure = reason;
     this.unmarkReady(WRITE);
     this.reportError();
   };

@@ -52,6 +52,29 @@ describe("WebSocketSource", () => {
     source.close();
   });
 
+  it("on a `ws` server socket, reads text and binary and writes them back", async () => {
+    const { peer, loop } = await setup();
+    const client = new WebSocket(peer.url);
+    client.binaryType = "arraybuffer";
+    const echoed: (string | number[])[] = [];
+    client.addEventListener("message", (event) => {
+      echoed.push(typeof event.data === "string" ? event.data : [...new Uint8Array(event.data as ArrayBuffer)]);
+    });
+    client.addEventListener("open", () => { client.send("text"); client.send(Uint8Array.of(9, 8, 7)); });
+    const source = new WebSocketSource(await peer.next());
+    await runUntil(loop, () => new Promise<void>((resolve) => {
+      let count = 0;
+      loop.addHandler(source, (s) => {
+        for (let m = s.read(); m !== undefined; m = s.read()) {
+          s.write(m);
+          if (++count === 2) loop.callLater(1, () => until(() => echoed.length === 2, "the echoes").then(resolve));
+        }
+      }, READ);
+    }));
+    expect(echoed).toEqual(["text", [9, 8, 7]]);
+    client.close();
+  });
+
   it("on a `ws` server socket, bounds the receive buffer and closes with 1009 when a flood passes it", async () => {
     const { peer, loop } = await setup();
     const client = new WsClient(peer.url);
@@ -129,6 +152,9 @@ describe("WebSocketSource", () => {
       server.send("three");
       server.close(4321, "done here");
     });
+    // Everything has arrived, close included, before the handler runs.
+    await until(() => source.closed, "the peer's close");
+    expect(source.bufferedBytes).toBe(11);
     const seen: string[] = [];
     await runUntil(loop, () => new Promise<void>((resolve) => {
       loop.addHandler(source, (s, events) => {

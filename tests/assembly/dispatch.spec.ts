@@ -1,0 +1,145 @@
+import { runIteration } from "../../assembly/dispatch";
+import { callbackAdd, callbackCount } from "../../assembly/callbacks";
+import { timerSchedule, timerCancel, timerPendingCount, SLOT_BITS } from "../../assembly/timers";
+import { sourceAdd, sourceSetReady, sourceClearReady, sourceRemove, sourceSetInterest } from "../../assembly/sources";
+import { READ, WRITE, ERROR } from "../../assembly/events";
+import { reset, checkInvariants } from "../../assembly/lifecycle";
+
+function slotOf(id: f64): i32 { return <i32>(<u64>id & <u64>((1 << SLOT_BITS) - 1)); }
+
+/** The dispatch list's words after the header: word(list, i). */
+function word(list: usize, i: i32): i32 { return load<i32>(list + (<usize>(3 + i) << 2)); }
+function callbacksIn(list: usize): i32 { return load<i32>(list); }
+function timeoutsIn(list: usize): i32 { return load<i32>(list, 4); }
+function sourcesIn(list: usize): i32 { return load<i32>(list, 8); }
+
+describe("dispatch", () => {
+  beforeEach(() => { reset(); expect(checkInvariants()).toBe(0); });
+
+  it("an empty iteration writes a header of zeros", () => {
+    const list = runIteration(0);
+    expect(callbacksIn(list)).toBe(0);
+    expect(timeoutsIn(list)).toBe(0);
+    expect(sourcesIn(list)).toBe(0);
+    expect(checkInvariants()).toBe(0);
+  });
+
+  it("writes callbacks, then due timeouts in (deadline, sequence) order, then sources with their events", () => {
+    const c1 = callbackAdd(), c2 = callbackAdd();
+    const t10a = timerSchedule(10), t5 = timerSchedule(5), t10b = timerSchedule(10);
+    timerSchedule(11); // not due
+    const r = sourceAdd(READ), w = sourceAdd(READ | WRITE);
+    sourceSetReady(w, WRITE);
+    sourceSetReady(r, READ | WRITE); // WRITE is outside r's interest
+    sourceSetReady(w, READ);
+    expect(checkInvariants()).toBe(0);
+
+    const list = runIteration(10);
+    expect(callbacksIn(list)).toBe(2);
+    expect(timeoutsIn(list)).toBe(3);
+    expect(sourcesIn(list)).toBe(2);
+    expect(word(list, 0)).toBe(c1);
+    expect(word(list, 1)).toBe(c2);
+    expect(word(list, 2)).toBe(slotOf(t5));
+    expect(word(list, 3)).toBe(slotOf(t10a));
+    expect(word(list, 4)).toBe(slotOf(t10b));
+    expect(word(list, 5)).toBe(w);          // ready first
+    expect(word(list, 6)).toBe(READ | WRITE); // merged
+    expect(word(list, 7)).toBe(r);
+    expect(word(list, 8)).toBe(READ);
+    expect(timerPendingCount()).toBe(1);
+    expect(checkInvariants()).toBe(0);
+  });
+
+  it("snapshots the callbacks: those added after the list was written wait for the next iteration", () => {
+    callbackAdd();
+    const first = runIteration(0);
+    expect(callbacksIn(first)).toBe(1);
+    const late = callbackAdd(); // as the host does while running the list
+    expect(callbackCount()).toBe(1);
+    const second = runIteration(0);
+    expect(callbacksIn(second)).toBe(1);
+    expect(word(second, 0)).toBe(late);
+    expect(checkInvariants()).toBe(0);
+  });
+
+  it("a timeout is listed once: it is removed from the store when it is written", () => {
+    timerSchedule(1);
+    expect(timeoutsIn(runIteration(1))).toBe(1);
+    expect(timeoutsIn(runIteration(2))).toBe(0);
+    expect(checkInvariants()).toBe(0);
+  });
+
+  it("a timeout scheduled after the list was written, even already due, waits for the next iteration", () => {
+    timerSchedule(0);
+    const list = runIteration(5);
+    expect(timeoutsIn(list)).toBe(1);
+    timerSchedule(0); // as a firing timeout scheduling another with delay 0
+    expect(timerPendingCount()).toBe(1);
+    expect(timeoutsIn(runIteration(5))).toBe(1);
+  });
+
+  it("a cancelled timeout is never listed", () => {
+    const a = timerSchedule(1);
+    const b = timerSchedule(1);
+    timerCancel(a);
+    const list = runIteration(1);
+    expect(timeoutsIn(list)).toBe(1);
+    expect(word(list, 0)).toBe(slotOf(b));
+  });
+
+  it("a level-ready source is listed in every iteration until its readiness is cleared", () => {
+    const s = sourceAdd(READ);
+    sourceSetReady(s, READ);
+    expect(sourcesIn(runIteration(0))).toBe(1);
+    expect(sourcesIn(runIteration(0))).toBe(1);
+    sourceClearReady(s, READ);
+    expect(sourcesIn(runIteration(0))).toBe(0);
+    expect(checkInvariants()).toBe(0);
+  });
+
+  it("lists ERROR for a source whatever its interest, and nothing for a removed source", () => {
+    const a = sourceAdd(READ), b = sourceAdd(READ);
+    sourceSetReady(a, ERROR);
+    sourceSetReady(b, READ);
+    sourceRemove(b);
+    const list = runIteration(0);
+    expect(sourcesIn(list)).toBe(1);
+    expect(word(list, 0)).toBe(a);
+    expect(word(list, 1)).toBe(ERROR);
+    sourceSetInterest(a, 0);
+    expect(sourcesIn(runIteration(0))).toBe(1);
+  });
+
+  it("grows the list past its first capacity, keeping every section in order", () => {
+    const callbacks: i32[] = [];
+    for (let i = 0; i < 500; i++) callbacks.push(callbackAdd());
+    const ids: f64[] = [];
+    for (let i = 0; i < 500; i++) ids.push(timerSchedule(<f64>(i % 7)));
+    const list = runIteration(10);
+    expect(callbacksIn(list)).toBe(500);
+    expect(timeoutsIn(list)).toBe(500);
+    let outOfOrder = 0;
+    for (let i = 0; i < 500; i++) if (word(list, i) != callbacks[i]) outOfOrder++;
+    // (deadline, sequence) order: deadline i % 7 first, then i.
+    let at = 500;
+    for (let d = 0; d < 7; d++) {
+      for (let i = d; i < 500; i += 7) if (word(list, at++) != slotOf(ids[i])) outOfOrder++;
+    }
+    expect(outOfOrder).toBe(0);
+    expect(checkInvariants()).toBe(0);
+  });
+
+  it("reset drops every pending callback, timeout and source", () => {
+    callbackAdd();
+    timerSchedule(0);
+    const s = sourceAdd(READ);
+    sourceSetReady(s, READ);
+    reset();
+    const list = runIteration(100);
+    expect(callbacksIn(list)).toBe(0);
+    expect(timeoutsIn(list)).toBe(0);
+    expect(sourcesIn(list)).toBe(0);
+    expect(checkInvariants()).toBe(0);
+  });
+});

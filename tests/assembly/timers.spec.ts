@@ -1,0 +1,271 @@
+import {
+  timerSchedule, timerCancel, timerMove, timerPopDue, timerNextDeadline, timerPendingCount, timerClear,
+  timersCheck, SLOT_BITS, ERR_BAD_DEADLINE,
+} from "../../assembly/timers";
+
+const SLOT_SCALE: f64 = <f64>(1 << SLOT_BITS);
+
+function slotOf(id: f64): i32 { return <i32>(<u64>id & <u64>((1 << SLOT_BITS) - 1)); }
+function generationOf(id: f64): f64 { return Math.floor(id / SLOT_SCALE); }
+
+/** Pops every timer due at `now` and returns their slots, checking the
+ *  invariants after each pop. */
+function popAll(now: f64): i32[] {
+  const slots: i32[] = [];
+  for (let s = timerPopDue(now); s >= 0; s = timerPopDue(now)) {
+    slots.push(s);
+    expect(timersCheck()).toBe(0);
+  }
+  return slots;
+}
+
+// A small deterministic PRNG (xorshift32), so that a failure reproduces.
+let seed: u32 = 0x2545f491;
+function random(bound: i32): i32 {
+  seed ^= seed << 13;
+  seed ^= seed >> 17;
+  seed ^= seed << 5;
+  return <i32>(seed % <u32>bound);
+}
+
+describe("timers", () => {
+  beforeEach(() => { timerClear(); expect(timersCheck()).toBe(0); });
+
+  it("pops due timers in (deadline, sequence) order: equal deadlines in scheduling order", () => {
+    const a = timerSchedule(10);
+    const b = timerSchedule(5);
+    const c = timerSchedule(10);
+    const d = timerSchedule(5);
+    expect(timersCheck()).toBe(0);
+    const due = popAll(10);
+    expect(due.length).toBe(4);
+    expect(due[0]).toBe(slotOf(b));
+    expect(due[1]).toBe(slotOf(d));
+    expect(due[2]).toBe(slotOf(a));
+    expect(due[3]).toBe(slotOf(c));
+  });
+
+  it("pops nothing before its deadline, and a deadline equal to now is due", () => {
+    timerSchedule(10);
+    expect(timerPopDue(9.999)).toBe(-1);
+    expect(timerPendingCount()).toBe(1);
+    expect(timerPopDue(10)).toBeGreaterThanOrEqual(0);
+    expect(timerPendingCount()).toBe(0);
+    expect(timersCheck()).toBe(0);
+  });
+
+  it("cancel removes the timer at once: the pending count falls and it never pops", () => {
+    const a = timerSchedule(1);
+    const b = timerSchedule(2);
+    expect(timerCancel(a)).toBe(1);
+    expect(timerPendingCount()).toBe(1);
+    expect(timersCheck()).toBe(0);
+    expect(timerNextDeadline()).toBe(2);
+    const due = popAll(100);
+    expect(due.length).toBe(1);
+    expect(due[0]).toBe(slotOf(b));
+  });
+
+  it("memory stays proportional to the live timers however many are cancelled", () => {
+    // Warm up to 100 live timers, then churn: schedule one, cancel one.
+    const live: f64[] = [];
+    for (let i = 0; i < 100; i++) live.push(timerSchedule(<f64>i));
+    const pagesBefore = memory.size();
+    let cancelled = 0;
+    for (let i = 0; i < 200000; i++) {
+      const id = timerSchedule(<f64>(i % 1000));
+      cancelled += timerCancel(live[i % 100]);
+      live[i % 100] = id;
+    }
+    expect(cancelled).toBe(200000);
+    expect(timerPendingCount()).toBe(100);
+    expect(memory.size()).toBe(pagesBefore);
+    expect(timersCheck()).toBe(0);
+  });
+
+  it("a cancelled timer's id cancels nothing the second time", () => {
+    const a = timerSchedule(1);
+    expect(timerCancel(a)).toBe(1);
+    expect(timerCancel(a)).toBe(0);
+    expect(timersCheck()).toBe(0);
+  });
+
+  it("a fired timer's id cannot cancel or move the timer that reuses its slot", () => {
+    const old = timerSchedule(1);
+    expect(popAll(1).length).toBe(1);
+    const reuse = timerSchedule(50);
+    expect(slotOf(reuse)).toBe(slotOf(old)); // the slot was reused...
+    expect(reuse).not.toBe(old);             // ...under a new generation
+    expect(timerCancel(old)).toBe(0);
+    expect(timerMove(old, 0)).toBe(0);
+    expect(timerPendingCount()).toBe(1);
+    expect(timerNextDeadline()).toBe(50);
+    expect(timersCheck()).toBe(0);
+  });
+
+  it("a cancelled timer's id cannot cancel the timer that reuses its slot", () => {
+    const old = timerSchedule(1);
+    timerCancel(old);
+    const reuse = timerSchedule(2);
+    expect(slotOf(reuse)).toBe(slotOf(old));
+    expect(timerCancel(old)).toBe(0);
+    expect(timerPendingCount()).toBe(1);
+    expect(timerCancel(reuse)).toBe(1);
+  });
+
+  it("ids carry a generation that grows with each reuse of a slot, past 1024 reuses", () => {
+    const first = timerSchedule(0);
+    const slot = slotOf(first);
+    let id = first;
+    const stale: f64[] = [];
+    let wrong = 0;
+    for (let i = 0; i < 5000; i++) {
+      stale.push(id);
+      timerCancel(id);
+      id = timerSchedule(0);
+      if (slotOf(id) != slot || generationOf(id) != generationOf(first) + <f64>(i + 1)) wrong++;
+    }
+    expect(wrong).toBe(0);
+    // None of the 5000 stale ids touches the live timer (a 10-bit generation
+    // would have wrapped four times and let ids 1024 reuses apart collide).
+    let touched = 0;
+    for (let i = 0; i < stale.length; i++) touched += timerCancel(stale[i]) + timerMove(stale[i], 99);
+    expect(touched).toBe(0);
+    expect(timerPendingCount()).toBe(1);
+    expect(timerNextDeadline()).toBe(0);
+    expect(timerCancel(id)).toBe(1);
+  });
+
+  it("ids that were never issued or are malformed cancel nothing", () => {
+    const a = timerSchedule(3);
+    expect(timerCancel(-1)).toBe(0);
+    expect(timerCancel(NaN)).toBe(0);
+    expect(timerCancel(Infinity)).toBe(0);
+    expect(timerCancel(a + 0.5)).toBe(0);
+    expect(timerCancel(a + 1)).toBe(0);               // a slot never handed out
+    expect(timerCancel(a + SLOT_SCALE)).toBe(0);      // a future generation
+    expect(timerCancel(9007199254740992.0)).toBe(0);  // 2^53
+    expect(timerCancel(0)).toBe(0);
+    expect(timerPendingCount()).toBe(1);
+    expect(timersCheck()).toBe(0);
+  });
+
+  it("timerMove re-keys a pending timer in place, keeping its id, after timers already at that deadline", () => {
+    const a = timerSchedule(10);
+    const b = timerSchedule(20);
+    const c = timerSchedule(30);
+    expect(timerMove(a, 20)).toBe(1);
+    expect(timersCheck()).toBe(0);
+    expect(timerPendingCount()).toBe(3);
+    const due = popAll(25);
+    expect(due.length).toBe(2);
+    expect(due[0]).toBe(slotOf(b));
+    expect(due[1]).toBe(slotOf(a));
+    expect(timerMove(c, 1)).toBe(1);
+    expect(timerNextDeadline()).toBe(1);
+    expect(timerCancel(c)).toBe(1); // the id survived the move
+    expect(timerMove(c, 5)).toBe(0); // and a cancelled one is not moved
+    expect(timersCheck()).toBe(0);
+  });
+
+  it("a NaN deadline is refused with ERR_BAD_DEADLINE and schedules nothing", () => {
+    expect(timerSchedule(NaN)).toBe(ERR_BAD_DEADLINE);
+    expect(timerPendingCount()).toBe(0);
+    const a = timerSchedule(4);
+    expect(timerMove(a, NaN)).toBe(0);
+    expect(timerNextDeadline()).toBe(4);
+    expect(timersCheck()).toBe(0);
+  });
+
+  it("an Infinity deadline is pending but never due at any finite time", () => {
+    const a = timerSchedule(Infinity);
+    expect(a).toBeGreaterThanOrEqual(0);
+    expect(timerPendingCount()).toBe(1);
+    expect(timerNextDeadline()).toBe(Infinity);
+    expect(timerPopDue(1.7e308)).toBe(-1);
+    expect(timerCancel(a)).toBe(1);
+  });
+
+  it("a -Infinity or negative deadline is due at once, before later ones", () => {
+    timerSchedule(-1);
+    const b = timerSchedule(-Infinity);
+    timerSchedule(-2);
+    const due = popAll(0);
+    expect(due.length).toBe(3);
+    expect(due[0]).toBe(slotOf(b));
+  });
+
+  it("the next deadline is the earliest pending, or Infinity when none", () => {
+    expect(timerNextDeadline()).toBe(Infinity);
+    const a = timerSchedule(7);
+    timerSchedule(9);
+    expect(timerNextDeadline()).toBe(7);
+    timerCancel(a);
+    expect(timerNextDeadline()).toBe(9);
+  });
+
+  it("clear drops every pending timer and makes their ids stale", () => {
+    const a = timerSchedule(1);
+    const b = timerSchedule(2);
+    timerClear();
+    expect(timerPendingCount()).toBe(0);
+    expect(timersCheck()).toBe(0);
+    expect(timerCancel(a)).toBe(0);
+    expect(timerCancel(b)).toBe(0);
+    expect(popAll(100).length).toBe(0);
+  });
+
+  it("agrees with a list model over random schedule, cancel (fresh and stale), move and pop", () => {
+    // model: ids, deadlines and sequence numbers of the pending timers
+    const ids: f64[] = [];
+    const deadlines: f64[] = [];
+    const order: i32[] = [];
+    const dead: f64[] = []; // ids that fired or were cancelled
+    let sequence = 0;
+    let now: f64 = 0;
+    let fired = 0;
+    // Counted, not expected, inside the loop: expect() is slow in as-pect.
+    let disagreements = 0;
+    for (let step = 0; step < 10000; step++) {
+      const op = random(10);
+      if (op < 4) {
+        const deadline = now + <f64>random(40) - 5;
+        ids.push(timerSchedule(deadline));
+        deadlines.push(deadline);
+        order.push(sequence++);
+      } else if (op < 5 && ids.length > 0) {
+        const i = random(ids.length);
+        if (timerCancel(ids[i]) != 1) disagreements++;
+        dead.push(ids[i]);
+        ids.splice(i, 1); deadlines.splice(i, 1); order.splice(i, 1);
+      } else if (op < 6 && dead.length > 0) {
+        const id = dead[random(dead.length)];
+        if (timerCancel(id) != 0) disagreements++;
+        if (timerMove(id, now) != 0) disagreements++;
+      } else if (op < 7 && ids.length > 0) {
+        const i = random(ids.length);
+        const deadline = now + <f64>random(40);
+        if (timerMove(ids[i], deadline) != 1) disagreements++;
+        deadlines[i] = deadline;
+        order[i] = sequence++;
+      } else if (op < 9) {
+        now += <f64>random(10);
+        for (let slot = timerPopDue(now); slot >= 0; slot = timerPopDue(now)) {
+          let best = -1;
+          for (let i = 0; i < ids.length; i++) {
+            if (best < 0 || deadlines[i] < deadlines[best] || (deadlines[i] == deadlines[best] && order[i] < order[best])) best = i;
+          }
+          if (best < 0 || deadlines[best] > now || slot != slotOf(ids[best])) { disagreements++; break; }
+          fired++;
+          dead.push(ids[best]);
+          ids.splice(best, 1); deadlines.splice(best, 1); order.splice(best, 1);
+        }
+        for (let i = 0; i < ids.length; i++) if (deadlines[i] <= now) disagreements++;
+      }
+      if (timerPendingCount() != ids.length) disagreements++;
+      if (timersCheck() != 0) disagreements++;
+    }
+    expect(disagreements).toBe(0);
+    expect(fired).toBeGreaterThan(1000);
+  });
+});
