@@ -8,11 +8,21 @@ import { CHROMIUM_ARGS, findChromium } from "../chromium.js";
 
 /** Host suites that cannot run in a page, and why. */
 const NODE_ONLY = [
-  // Drives the server end of each connection in the same process (a `ws`
-  // server, a raw TCP handshake); in Chromium the browser's own WebSocket is
-  // exercised by tests/pages (the fixture's round trip) instead.
+  // Drive the server end of each connection in the same process (a `ws`
+  // server, a raw TCP handshake, an HTTP server); in Chromium the browser's
+  // own WebSocket and fetch streams are exercised by tests/pages instead.
   "tests/host/sources/websocket.test.ts",
+  "tests/host/sources/readable.test.ts",
+  "tests/host/iostream-http.test.ts",
+  // Opens TCP sockets (node:net) to wake the loop from real I/O.
+  "tests/host/loop-wakeups.test.ts",
+  // Reads both builds of the core from disk (node:fs).
+  "tests/host/events.test.ts",
 ];
+
+/** Describe blocks of otherwise runtime-neutral files that start a Node
+ *  server in the same process: left out by name. */
+const NODE_ONLY_BLOCKS = ["IOStream over a WebSocket"];
 
 const chromium = findChromium();
 
@@ -23,6 +33,7 @@ export default defineConfig({
     include: chromium ? ["tests/host/**/*.test.ts"] : [],
     exclude: NODE_ONLY,
     passWithNoTests: !chromium,
+    testNamePattern: new RegExp(`^(?!(${NODE_ONLY_BLOCKS.join("|")}) )`),
     browser: {
       enabled: Boolean(chromium),
       headless: true,
