@@ -2,12 +2,19 @@
 // clock, and the core's invariant check available after every step. Every
 // loop made here is stopped and closed when its test finishes, so a failing
 // test never leaves a loop spinning into the next.
-import { readFileSync } from "node:fs";
 import { onTestFinished } from "vitest";
 import { IOLoop, type IOLoopOptions, type ErrorContext } from "../../src/index.js";
 import { VirtualClock } from "../../src/virtual-clock.js";
 
-const debugModule = new WebAssembly.Module(readFileSync(new URL("../../build/core.debug.wasm", import.meta.url)));
+// These suites also run in Chromium (tests/browser): there the file is
+// served over http, in Node it is read from disk.
+const debugModule = await compileDebugCore(new URL("../../build/core.debug.wasm", import.meta.url));
+
+async function compileDebugCore(url: URL): Promise<WebAssembly.Module> {
+  if (url.protocol !== "file:") return WebAssembly.compileStreaming(fetch(url));
+  const { readFile } = await import("node:fs/promises");
+  return WebAssembly.compile(await readFile(url));
+}
 
 export async function createLoop(options: IOLoopOptions = {}): Promise<IOLoop> {
   const loop = await IOLoop.create({ module: debugModule, ...options });
