@@ -75,7 +75,7 @@ export class Room extends DurableObject<Env> {
   /** The room's counts (called over RPC by the Worker). */
   async stats(): Promise<RoomStats> {
     const counts = this.loop?.stats() ?? {
-      pendingTimeouts: 0, queuedCallbacks: 0, handlers: 0, readySources: 0, hostTimers: 0, iterations: 0, wasmMemoryBytes: 0,
+      pendingTimeouts: 0, queuedCallbacks: 0, handlers: 0, readySources: 0, hostTimers: 0, iterations: 0, wasmMemoryBytes: 0, hostSlots: 0,
     };
     return {
       ...counts, connections: this.connections.size, heartbeats: this.heartbeats,
