@@ -30,6 +30,7 @@ export default defineConfig({
   root: fileURLToPath(new URL("../..", import.meta.url)),
   test: {
     name: "browser",
+    testTimeout: 30_000, // a limit, not a speed check (see tests/host)
     include: chromium ? ["tests/host/**/*.test.ts"] : [],
     exclude: NODE_ONLY,
     passWithNoTests: !chromium,
