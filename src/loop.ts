@@ -13,59 +13,16 @@
 //      else nothing. At most one host timer is armed per loop.
 
 import { Core, loadCoreModule, timerSlot } from "./core.js";
-import { hostScheduler, isSchedulingClock, systemClock, type Clock, type SchedulingClock } from "./clock.js";
+import { hostScheduler, isReading, isSchedulingClock, systemClock, type Clock, type SchedulingClock } from "./clock.js";
 import { ERROR } from "./events.js";
 import { LoopFailedError, TimeoutError } from "./errors.js";
 import { HandlerTable, type HandlerEntry, type Handler } from "./handlers.js";
 import { Timeout, TimeoutState } from "./timeout.js";
 import {
-  checkEvents, checkFunction, checkOptions, checkPositive, checkSource, checkTime, describe,
-} from "./validate.js";
-
-export type ErrorKind = "callback" | "timeout" | "handler";
-
-/** What onError receives for a user function that threw or rejected. */
-export interface ErrorContext { error: unknown; kind: ErrorKind; fn: Function }
-
-/** What onSlowCallback receives for a call that ran past slowCallbackMs. */
-export interface SlowCallbackContext { kind: ErrorKind; fn: Function; durationMs: number }
-
-export interface IOLoopOptions {
-  /** Where time comes from; default performance.now(). See VirtualClock. */
-  clock?: Clock;
-  /** Called for each user function that throws or returns a rejected
-   *  promise; default console.error. The loop goes on either way. */
-  onError?: (context: ErrorContext) => void;
-  /** Report callbacks, timeouts and handlers that run longer than this. */
-  slowCallbackMs?: number;
-  /** Called for each slow call; default console.warn. */
-  onSlowCallback?: (context: SlowCallbackContext) => void;
-  /** A compiled core.wasm, instead of the runtime's default loader. */
-  module?: WebAssembly.Module;
-  /** Caps the core's linear memory; past it the loop fails (for tests of
-   *  that path, and for hosts that must bound memory). Default: no cap. */
-  maxMemoryBytes?: number;
-}
-
-/** What close() dropped: pending work that will now never run. */
-export interface CloseReport { callbacks: number; timeouts: number; handlers: number }
-
-/** The counts a dashboard or a test wants to see. */
-export interface LoopStats {
-  pendingTimeouts: number;
-  queuedCallbacks: number;
-  handlers: number;
-  readySources: number;
-  /** Host timers armed by this loop: 0 or 1, whatever the pending count. */
-  hostTimers: number;
-  iterations: number;
-  /** Bytes of the core's linear memory. */
-  wasmMemoryBytes: number;
-  /** Entries in the host's slot tables (callbacks, timeouts, handlers). They
-   *  are indexed by the core's slots, which are reused, so they grow to the
-   *  most entries live at once and no further. */
-  hostSlots: number;
-}
+  checkLoopOptions, type CloseReport, type ErrorContext, type ErrorKind, type IOLoopOptions, type LoopStats,
+  type SlowCallbackContext,
+} from "./loop-options.js";
+import { checkEvents, checkFunction, checkOptions, checkSource, checkTime, describe } from "./validate.js";
 
 type AnyFunction = (...args: never[]) => unknown;
 
@@ -130,23 +87,8 @@ export class IOLoop {
   /** Loads the core (once per runtime) and makes a loop. Nothing runs until
    *  start() or run(), and no host timer is touched until then. */
   static async create(options: IOLoopOptions = {}): Promise<IOLoop> {
-    checkOptions("IOLoop.create", options);
-    const { clock, onError, slowCallbackMs, onSlowCallback, module, maxMemoryBytes } = options;
-    if (clock !== undefined && (typeof clock !== "object" || clock === null || typeof clock.now !== "function")) {
-      throw new TypeError(`IOLoop.create: clock must be an object with a now() method, got ${describe(clock)}`);
-    }
-    const startTime = (clock ?? systemClock).now();
-    if (!isReading(startTime)) {
-      throw new TypeError(`IOLoop.create: clock.now() must return a finite number of milliseconds, got ${describe(startTime)}`);
-    }
-    if (onError !== undefined) checkFunction("IOLoop.create", "onError", onError);
-    if (onSlowCallback !== undefined) checkFunction("IOLoop.create", "onSlowCallback", onSlowCallback);
-    if (slowCallbackMs !== undefined) checkPositive("IOLoop.create", "slowCallbackMs", slowCallbackMs);
-    if (maxMemoryBytes !== undefined) checkPositive("IOLoop.create", "maxMemoryBytes", maxMemoryBytes, "bytes");
-    if (module !== undefined && !(module instanceof WebAssembly.Module)) {
-      throw new TypeError(`IOLoop.create: module must be a WebAssembly.Module, got ${describe(module)}`);
-    }
-    const core = await Core.instantiate(module ?? await loadCoreModule(), maxMemoryBytes);
+    const startTime = checkLoopOptions(options);
+    const core = await Core.instantiate(options.module ?? await loadCoreModule(), options.maxMemoryBytes);
     return new IOLoop(core, options, startTime);
   }
 
@@ -165,8 +107,8 @@ export class IOLoop {
    *  and never behind a host timer that has fired (on Workers the clock
    *  stands still while code runs; a timer firing proves the time passed). */
   time(): number {
-    // A reading that is not a finite number (a broken clock) is ignored, as
-    // if time stood still: it never reaches a deadline or the core.
+    // A reading that is not a finite number (a broken clock) never reaches a
+    // deadline or the core.
     const now = this.clock.now();
     if (now > this.lastTime && isReading(now)) this.lastTime = now;
     return this.lastTime;
@@ -705,11 +647,6 @@ function dropTimeout(timeout: Timeout): void {
   timeout.state = TimeoutState.Cancelled;
   timeout.fn = undefined;
   timeout.args = undefined;
-}
-
-/** A clock reading the loop can use. */
-function isReading(now: unknown): now is number {
-  return typeof now === "number" && Number.isFinite(now);
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
