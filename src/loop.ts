@@ -12,12 +12,14 @@
 //      ready sources remain, else one host timer for the earliest deadline,
 //      else nothing. At most one host timer is armed per loop.
 
-import { Core, loadCoreModule, timerSlot } from "./core.js";
+import { Core, loadCoreModule } from "./core.js";
 import { hostScheduler, isReading, isSchedulingClock, systemClock, type Clock, type SchedulingClock } from "./clock.js";
 import { ERROR } from "./events.js";
 import { LoopFailedError, TimeoutError } from "./errors.js";
 import { HandlerTable, type HandlerEntry, type Handler } from "./handlers.js";
-import { Timeout, TimeoutState } from "./timeout.js";
+import { CallbackTable } from "./callback-table.js";
+import { TimeoutTable } from "./timeout-table.js";
+import { dropTimeout, Timeout, TimeoutState } from "./timeout.js";
 import {
   checkLoopOptions, type CloseReport, type ErrorContext, type ErrorKind, type IOLoopOptions, type LoopStats,
   type SlowCallbackContext,
@@ -64,9 +66,8 @@ export class IOLoop {
 
   // The JS half of the slot tables: the core orders slots, these hold what
   // each slot stands for.
-  private callbackFns: (AnyFunction | undefined)[] = [];
-  private callbackArgs: (unknown[] | undefined)[] = [];
-  private timeoutsBySlot: (Timeout | undefined)[] = [];
+  private readonly callbacks = new CallbackTable();
+  private readonly timeouts = new TimeoutTable();
   private readonly handlers = new HandlerTable();
 
   // The current iteration's list, resolved to handles (reused, never shrunk).
@@ -129,8 +130,7 @@ export class IOLoop {
     checkFunction("addCallback", "fn", fn);
     let slot: number;
     try { slot = this.core.addCallback(); } catch (error) { throw this.coreError(error); }
-    this.callbackFns[slot] = fn;
-    this.callbackArgs[slot] = arguments.length > 1 ? Array.prototype.slice.call(arguments, 1) : undefined;
+    this.callbacks.add(slot, fn, arguments.length > 1 ? Array.prototype.slice.call(arguments, 1) : undefined);
     this.poke();
   }
 
@@ -159,7 +159,7 @@ export class IOLoop {
   private schedule(timeout: Timeout): Timeout {
     try { timeout.id = this.core.schedule(timeout.deadline); } catch (error) { throw this.coreError(error); }
     timeout.state = TimeoutState.Pending;
-    this.timeoutsBySlot[timerSlot(timeout.id)] = timeout;
+    this.timeouts.add(timeout);
     this.poke();
     return timeout;
   }
@@ -170,7 +170,7 @@ export class IOLoop {
     if (!(timeout instanceof Timeout) || !this.owns(timeout)) return false;
     if (timeout.state === TimeoutState.Pending) {
       this.core.cancel(timeout.id);
-      this.timeoutsBySlot[timerSlot(timeout.id)] = undefined;
+      this.timeouts.remove(timeout);
     } else if (timeout.state !== TimeoutState.Due) {
       return false;
     }
@@ -354,8 +354,8 @@ export class IOLoop {
   /** Counts what is pending: what close() or a failure drops. */
   private pending(): CloseReport {
     return {
-      callbacks: this.callbackFns.reduce((n, fn) => (fn ? n + 1 : n), 0),
-      timeouts: this.timeoutsBySlot.reduce((n, t) => (t ? n + 1 : n), 0),
+      callbacks: this.callbacks.count(),
+      timeouts: this.timeouts.count(),
       handlers: this.handlers.size,
     };
   }
@@ -379,7 +379,7 @@ export class IOLoop {
       hostTimers: this.hostTimer === undefined ? 0 : 1,
       iterations: this.iterations,
       wasmMemoryBytes: this.core.memoryBytes,
-      hostSlots: this.callbackFns.length + this.timeoutsBySlot.length + this.handlers.slotCount,
+      hostSlots: this.callbacks.slotCount + this.timeouts.slotCount + this.handlers.slotCount,
     };
   }
 
@@ -389,11 +389,11 @@ export class IOLoop {
     if (this.state === FAILED || this.state === CLOSED) return;
     const code = this.core.checkInvariants();
     if (code !== 0) throw new Error(`wasm-ioloop: core invariant ${code} violated`);
-    const pending = this.timeoutsBySlot.reduce((n, t) => (t ? n + 1 : n), 0);
+    const pending = this.timeouts.count();
     if (pending !== this.core.pendingTimers()) {
       throw new Error(`wasm-ioloop: ${pending} timeout handles for ${this.core.pendingTimers()} pending timers`);
     }
-    const queued = this.callbackFns.reduce((n, fn) => (fn ? n + 1 : n), 0);
+    const queued = this.callbacks.count();
     if (queued !== this.core.queuedCallbacks()) {
       throw new Error(`wasm-ioloop: ${queued} callback functions for ${this.core.queuedCallbacks()} queued callbacks`);
     }
@@ -446,15 +446,12 @@ export class IOLoop {
     // core, and anything run below may reuse them.
     for (let i = 0; i < callbacks; i++) {
       const slot = list[w++];
-      this.dueFns[i] = this.callbackFns[slot];
-      this.dueArgs[i] = this.callbackArgs[slot];
-      this.callbackFns[slot] = undefined;
-      this.callbackArgs[slot] = undefined;
+      this.dueFns[i] = this.callbacks.fnAt(slot);
+      this.dueArgs[i] = this.callbacks.argsAt(slot);
+      this.callbacks.release(slot);
     }
     for (let i = 0; i < timeouts; i++) {
-      const slot = list[w++];
-      const timeout = this.timeoutsBySlot[slot]!;
-      this.timeoutsBySlot[slot] = undefined;
+      const timeout = this.timeouts.take(list[w++]);
       timeout.state = TimeoutState.Due;
       this.dueTimeouts[i] = timeout;
     }
@@ -614,10 +611,8 @@ export class IOLoop {
 
   private dropEverything(closeSources: boolean): void {
     this.disarm();
-    for (const timeout of this.timeoutsBySlot) if (timeout) dropTimeout(timeout);
-    this.timeoutsBySlot = [];
-    this.callbackFns = [];
-    this.callbackArgs = [];
+    this.timeouts.dropAll();
+    this.callbacks.removeAll();
     for (const entry of this.handlers.removeAll()) {
       if (isLoopAware(entry.source)) entry.source.detach(this);
       const source = entry.source as { close?: () => void } | null;
@@ -639,14 +634,6 @@ export class IOLoop {
     if (this.state === CLOSED) throw new Error(`${where}: the loop is closed`);
     if (this.state === FAILED) throw this.failure!;
   }
-}
-
-/** Marks a timeout cancelled and frees its closure now, not when the
- *  handle dies. */
-function dropTimeout(timeout: Timeout): void {
-  timeout.state = TimeoutState.Cancelled;
-  timeout.fn = undefined;
-  timeout.args = undefined;
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
