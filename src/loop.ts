@@ -8,18 +8,19 @@
 //      then run: callbacks, then timeouts, then handlers, each checked just
 //      before its call, so that one cancelled, refreshed or removed by
 //      anything earlier in the iteration is skipped;
-//   3. the next wake-up is chosen (arm): a macrotask at once if callbacks or
-//      ready sources remain, else one host timer for the earliest deadline,
-//      else nothing. At most one host timer is armed per loop.
+//   3. the next wake-up is chosen (src/wakeups.ts): a macrotask at once if
+//      callbacks or ready sources remain, else one host timer for the
+//      earliest deadline, else nothing.
 
 import { Core, loadCoreModule } from "./core.js";
-import { hostScheduler, isReading, isSchedulingClock, systemClock, type Clock, type SchedulingClock } from "./clock.js";
+import { hostScheduler, isReading, isSchedulingClock, systemClock, type Clock } from "./clock.js";
 import { ERROR } from "./events.js";
 import { LoopFailedError, TimeoutError } from "./errors.js";
 import { HandlerTable, type HandlerEntry, type Handler } from "./handlers.js";
 import { CallbackTable } from "./callback-table.js";
 import { TimeoutTable } from "./timeout-table.js";
 import { dropTimeout, Timeout, TimeoutState } from "./timeout.js";
+import { WakeUps } from "./wakeups.js";
 import {
   checkLoopOptions, type CloseReport, type ErrorContext, type ErrorKind, type IOLoopOptions, type LoopStats,
   type SlowCallbackContext,
@@ -40,10 +41,6 @@ interface LoopAware {
 const RUNNING = 0, STOPPED = 1, CLOSED = 2, FAILED = 3;
 type LoopState = typeof RUNNING | typeof STOPPED | typeof CLOSED | typeof FAILED;
 
-/** setTimeout's largest delay (2^31-1 ms, ~24.8 days): longer waits are
- *  re-armed in steps. */
-const MAX_HOST_DELAY = 2 ** 31 - 1;
-
 export class IOLoop {
   private state: LoopState = STOPPED;
   private stopRequested = false;
@@ -59,10 +56,7 @@ export class IOLoop {
   private iterations = 0;
   private lastTime: number;
 
-  private readonly scheduler: Pick<SchedulingClock, "setTimer" | "clearTimer" | "queueMacrotask">;
-  private hostTimer: unknown = undefined;
-  private hostTimerDeadline = Infinity;
-  private macrotaskQueued = false;
+  private readonly wakeUps: WakeUps;
 
   // The JS half of the slot tables: the core orders slots, these hold what
   // each slot stands for.
@@ -96,7 +90,10 @@ export class IOLoop {
   private constructor(private readonly core: Core, options: IOLoopOptions, startTime: number) {
     this.lastTime = startTime;
     this.clock = options.clock ?? systemClock;
-    this.scheduler = isSchedulingClock(this.clock) ? this.clock : hostScheduler;
+    this.wakeUps = new WakeUps(
+      isSchedulingClock(this.clock) ? this.clock : hostScheduler, core, () => this.time(),
+      () => this.woken(), (deadline) => this.hostTimerFired(deadline),
+    );
     this.onError = options.onError;
     this.slowCallbackMs = options.slowCallbackMs;
     this.onSlowCallback = options.onSlowCallback;
@@ -277,7 +274,7 @@ export class IOLoop {
       this.resolveStart = resolve;
       this.rejectStart = reject;
     });
-    this.queueWake();
+    this.wakeUps.queueWake();
     return stopped;
   }
 
@@ -376,7 +373,7 @@ export class IOLoop {
       queuedCallbacks: usable ? this.core.queuedCallbacks() : 0,
       handlers: this.handlers.size,
       readySources: usable ? this.core.readySources() : 0,
-      hostTimers: this.hostTimer === undefined ? 0 : 1,
+      hostTimers: this.wakeUps.hostTimers,
       iterations: this.iterations,
       wasmMemoryBytes: this.core.memoryBytes,
       hostSlots: this.callbacks.slotCount + this.timeouts.slotCount + this.handlers.slotCount,
@@ -405,21 +402,27 @@ export class IOLoop {
     return () => this.failureListeners.delete(listener);
   }
 
+  // ---- wake-ups: src/wakeups.ts chooses when, these run what is due ------
+
+  /** Chooses the next wake-up after something was scheduled from outside an
+   *  iteration (inside one, iterate() arms once at its end). */
+  private poke(): void {
+    if (this.state === RUNNING && !this.inIteration) this.wakeUps.poke();
+  }
+
+  /** The macrotask wake ran. */
+  private woken(): void {
+    if (this.state === RUNNING) this.iterate();
+  }
+
+  /** The host timer fired: the deadline it was armed for has passed, so the
+   *  loop's time moves to at least that, whatever the clock says. */
+  private hostTimerFired(deadline: number): void {
+    if (deadline > this.lastTime) this.lastTime = deadline;
+    if (this.state === RUNNING) this.iterate();
+  }
+
   // ---- the iteration ------------------------------------------------------
-
-  private readonly wake = (): void => {
-    this.macrotaskQueued = false;
-    if (this.state !== RUNNING) return;
-    this.iterate();
-  };
-
-  private readonly onHostTimer = (): void => {
-    this.hostTimer = undefined;
-    if (this.hostTimerDeadline > this.lastTime) this.lastTime = this.hostTimerDeadline;
-    this.hostTimerDeadline = Infinity;
-    if (this.state !== RUNNING) return;
-    this.iterate();
-  };
 
   private iterate(): void {
     try {
@@ -430,7 +433,7 @@ export class IOLoop {
     }
     if (this.core.failure) return this.fail(this.core.failure);
     if (this.stopRequested) return this.finishStop();
-    this.arm();
+    this.wakeUps.arm();
   }
 
   private runIteration(): void {
@@ -547,48 +550,12 @@ export class IOLoop {
     }
   }
 
-  // ---- wake-ups -----------------------------------------------------------
-
-  /** Chooses the next wake-up after something was scheduled from outside an
-   *  iteration (inside one, iterate() arms once at its end). */
-  private poke(): void {
-    if (this.state === RUNNING && !this.inIteration && !this.macrotaskQueued) this.arm();
-  }
-
-  private arm(): void {
-    if (this.core.hasImmediateWork()) return this.queueWake();
-    const deadline = this.core.nextDeadline();
-    if (deadline === Infinity) return this.disarm(); // Infinity never fires
-    // An armed timer that fires no later than needed is kept: at worst it
-    // fires early, finds nothing due and re-arms (cheaper than clearing on
-    // every cancel).
-    if (this.hostTimer !== undefined && this.hostTimerDeadline <= deadline) return;
-    this.disarm();
-    const now = this.time();
-    const delay = Math.min(Math.max(deadline - now, 0), MAX_HOST_DELAY);
-    this.hostTimerDeadline = now + delay;
-    this.hostTimer = this.scheduler.setTimer(this.onHostTimer, delay);
-  }
-
-  private queueWake(): void {
-    if (this.macrotaskQueued) return;
-    this.macrotaskQueued = true;
-    this.scheduler.queueMacrotask(this.wake);
-  }
-
-  private disarm(): void {
-    if (this.hostTimer === undefined) return;
-    this.scheduler.clearTimer(this.hostTimer);
-    this.hostTimer = undefined;
-    this.hostTimerDeadline = Infinity;
-  }
-
   // ---- state changes ------------------------------------------------------
 
   private finishStop(): void {
     this.stopRequested = false;
     this.state = STOPPED;
-    this.disarm();
+    this.wakeUps.disarm();
     const resolve = this.resolveStart;
     this.resolveStart = this.rejectStart = undefined;
     resolve?.();
@@ -600,7 +567,7 @@ export class IOLoop {
     this.failure = new LoopFailedError(cause);
     this.droppedByFailure = this.pending();
     this.state = FAILED;
-    this.disarm();
+    this.wakeUps.disarm();
     this.dropEverything(false);
     const reject = this.rejectStart;
     this.resolveStart = this.rejectStart = undefined;
@@ -610,7 +577,7 @@ export class IOLoop {
   }
 
   private dropEverything(closeSources: boolean): void {
-    this.disarm();
+    this.wakeUps.disarm();
     this.timeouts.dropAll();
     this.callbacks.removeAll();
     for (const entry of this.handlers.removeAll()) {
