@@ -289,7 +289,8 @@ export class IOLoop {
 
   /** Tornado's run_sync: starts the loop, runs fn in it, stops when fn's
    *  result settles, and settles the same way; with timeoutMs, rejects with
-   *  TimeoutError if fn has not settled by then. */
+   *  TimeoutError if fn has not settled by then. A stop() before run() is
+   *  forgotten. */
   run<T>(fn: () => T | PromiseLike<T>, options: { timeoutMs?: number } = {}): Promise<Awaited<T>> {
     this.checkOpen("run");
     checkFunction("run", "fn", fn);
@@ -297,6 +298,9 @@ export class IOLoop {
     const { timeoutMs } = options;
     if (timeoutMs !== undefined) checkTime("run", "timeoutMs", timeoutMs);
     if (this.state === RUNNING) throw new Error("run: the loop is already running");
+    // run() runs until fn settles, as run_sync does: a stop() that came
+    // before it would end it after one pass, so it is forgotten.
+    this.stopRequested = false;
 
     let outcome: { ok: true; value: Awaited<T> } | { ok: false; error: unknown } | undefined;
     const settle = (result: typeof outcome): void => {
