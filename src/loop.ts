@@ -446,23 +446,23 @@ export class IOLoop {
     this.iterations++;
     this.core.runIteration(now);
     const list = this.core.list;
-    const callbacks = list[0], timeouts = list[1], sources = list[2];
+    const callbackCount = list[0], timeoutCount = list[1], sourceCount = list[2];
     let w = 3;
 
     // Resolve the list to handles first: slots in it are already free in the
     // core, and anything run below may reuse them.
-    for (let i = 0; i < callbacks; i++) {
+    for (let i = 0; i < callbackCount; i++) {
       const slot = list[w++];
       this.dueFns[i] = this.callbacks.fnAt(slot);
       this.dueArgs[i] = this.callbacks.argsAt(slot);
       this.callbacks.release(slot);
     }
-    for (let i = 0; i < timeouts; i++) {
+    for (let i = 0; i < timeoutCount; i++) {
       const timeout = this.timeouts.take(list[w++]);
       timeout.state = TimeoutState.Due;
       this.dueTimeouts[i] = timeout;
     }
-    for (let i = 0; i < sources; i++) {
+    for (let i = 0; i < sourceCount; i++) {
       this.dueHandlers[i] = this.handlers.atSlot(list[w++]);
       this.dueEvents[i] = list[w++];
     }
@@ -471,14 +471,14 @@ export class IOLoop {
     try {
       // Once the loop has failed (a call from user code made the core
       // trap), nothing more of the list runs: it is counted as dropped.
-      for (let i = 0; i < callbacks; i++) {
+      for (let i = 0; i < callbackCount; i++) {
         const fn = this.dueFns[i]!, args = this.dueArgs[i];
         this.dueFns[i] = undefined;
         this.dueArgs[i] = undefined;
         if (this.droppedByFailure) this.droppedByFailure.callbacks++;
         else this.invoke("callback", fn, args);
       }
-      for (let i = 0; i < timeouts; i++) {
+      for (let i = 0; i < timeoutCount; i++) {
         const timeout = this.dueTimeouts[i]!;
         this.dueTimeouts[i] = undefined;
         if (timeout.state !== TimeoutState.Due) continue; // cancelled or refreshed earlier
@@ -490,7 +490,7 @@ export class IOLoop {
         timeout.state = TimeoutState.Fired;
         this.invoke("timeout", timeout.fn!, timeout.args);
       }
-      for (let i = 0; i < sources; i++) {
+      for (let i = 0; i < sourceCount; i++) {
         const entry = this.dueHandlers[i];
         this.dueHandlers[i] = undefined;
         if (!entry || !entry.live) continue; // removed earlier in this iteration
