@@ -11,6 +11,10 @@
 //   3. the next wake-up is chosen (src/wakeups.ts): a macrotask at once if
 //      callbacks or ready sources remain, else one host timer for the
 //      earliest deadline, else nothing.
+//
+// The core orders slots; what each slot stands for is kept in the JS slot
+// tables (callback-table.ts, timeout-table.ts, handlers.ts). The options and
+// the types the user sees are in loop-options.ts.
 
 import { Core, loadCoreModule } from "./core.js";
 import { hostScheduler, isReading, isSchedulingClock, systemClock, type Clock } from "./clock.js";
