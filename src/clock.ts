@@ -10,6 +10,12 @@ export interface Clock {
   now(): number;
 }
 
+/** A clock reading the loop can use: a finite number. Any other reading (a
+ *  broken clock) is ignored, as if time stood still. */
+export function isReading(now: unknown): now is number {
+  return typeof now === "number" && Number.isFinite(now);
+}
+
 /** A clock that also schedules the loop's wake-ups. */
 export interface SchedulingClock extends Clock {
   setTimer(fn: () => void, delayMs: number): unknown;

@@ -2,7 +2,7 @@
 // runtime entry (src/runtime/*.ts) sets up the core loader and re-exports this.
 
 export { IOLoop } from "./loop.js";
-export type { IOLoopOptions, ErrorContext, ErrorKind, SlowCallbackContext, CloseReport, LoopStats } from "./loop.js";
+export type { IOLoopOptions, ErrorContext, ErrorKind, SlowCallbackContext, CloseReport, LoopStats } from "./loop-options.js";
 export { Timeout } from "./timeout.js";
 export { PeriodicCallback } from "./periodic.js";
 export type { PeriodicCallbackOptions } from "./periodic.js";

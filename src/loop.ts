@@ -8,64 +8,28 @@
 //      then run: callbacks, then timeouts, then handlers, each checked just
 //      before its call, so that one cancelled, refreshed or removed by
 //      anything earlier in the iteration is skipped;
-//   3. the next wake-up is chosen (arm): a macrotask at once if callbacks or
-//      ready sources remain, else one host timer for the earliest deadline,
-//      else nothing. At most one host timer is armed per loop.
+//   3. the next wake-up is chosen (src/wakeups.ts): a macrotask at once if
+//      callbacks or ready sources remain, else one host timer for the
+//      earliest deadline, else nothing.
+//
+// The core orders slots; what each slot stands for is kept in the JS slot
+// tables (callback-table.ts, timeout-table.ts, handlers.ts). The options and
+// the types the user sees are in loop-options.ts.
 
-import { Core, loadCoreModule, timerSlot } from "./core.js";
-import { hostScheduler, isSchedulingClock, systemClock, type Clock, type SchedulingClock } from "./clock.js";
+import { Core, loadCoreModule } from "./core.js";
+import { hostScheduler, isReading, isSchedulingClock, systemClock, type Clock } from "./clock.js";
 import { ERROR } from "./events.js";
 import { LoopFailedError, TimeoutError } from "./errors.js";
 import { HandlerTable, type HandlerEntry, type Handler } from "./handlers.js";
-import { Timeout, TimeoutState } from "./timeout.js";
+import { CallbackTable } from "./callback-table.js";
+import { TimeoutTable } from "./timeout-table.js";
+import { dropTimeout, Timeout, TimeoutState } from "./timeout.js";
+import { WakeUps } from "./wakeups.js";
 import {
-  checkEvents, checkFunction, checkOptions, checkPositive, checkSource, checkTime, describe,
-} from "./validate.js";
-
-export type ErrorKind = "callback" | "timeout" | "handler";
-
-/** What onError receives for a user function that threw or rejected. */
-export interface ErrorContext { error: unknown; kind: ErrorKind; fn: Function }
-
-/** What onSlowCallback receives for a call that ran past slowCallbackMs. */
-export interface SlowCallbackContext { kind: ErrorKind; fn: Function; durationMs: number }
-
-export interface IOLoopOptions {
-  /** Where time comes from; default performance.now(). See VirtualClock. */
-  clock?: Clock;
-  /** Called for each user function that throws or returns a rejected
-   *  promise; default console.error. The loop goes on either way. */
-  onError?: (context: ErrorContext) => void;
-  /** Report callbacks, timeouts and handlers that run longer than this. */
-  slowCallbackMs?: number;
-  /** Called for each slow call; default console.warn. */
-  onSlowCallback?: (context: SlowCallbackContext) => void;
-  /** A compiled core.wasm, instead of the runtime's default loader. */
-  module?: WebAssembly.Module;
-  /** Caps the core's linear memory; past it the loop fails (for tests of
-   *  that path, and for hosts that must bound memory). Default: no cap. */
-  maxMemoryBytes?: number;
-}
-
-/** What close() dropped: pending work that will now never run. */
-export interface CloseReport { callbacks: number; timeouts: number; handlers: number }
-
-/** The counts a dashboard or a test wants to see. */
-export interface LoopStats {
-  pendingTimeouts: number;
-  queuedCallbacks: number;
-  handlers: number;
-  readySources: number;
-  /** Host timers armed by this loop: 0 or 1, whatever the pending count. */
-  hostTimers: number;
-  iterations: number;
-  /** Bytes of the core's linear memory. */
-  wasmMemoryBytes: number;
-  /** Entries in the host's slot tables (callbacks, timeouts, handlers). They
-   *  are indexed by the core's slots, which are reused, so they grow to the
-   *  most entries live at once and no further. */
-  hostSlots: number;
-}
+  checkLoopOptions, type CloseReport, type ErrorContext, type ErrorKind, type IOLoopOptions, type LoopStats,
+  type SlowCallbackContext,
+} from "./loop-options.js";
+import { checkEvents, checkFunction, checkOptions, checkSource, checkTime, describe } from "./validate.js";
 
 type AnyFunction = (...args: never[]) => unknown;
 
@@ -80,10 +44,6 @@ interface LoopAware {
 
 const RUNNING = 0, STOPPED = 1, CLOSED = 2, FAILED = 3;
 type LoopState = typeof RUNNING | typeof STOPPED | typeof CLOSED | typeof FAILED;
-
-/** setTimeout's largest delay (2^31-1 ms, ~24.8 days): longer waits are
- *  re-armed in steps. */
-const MAX_HOST_DELAY = 2 ** 31 - 1;
 
 export class IOLoop {
   private state: LoopState = STOPPED;
@@ -100,16 +60,12 @@ export class IOLoop {
   private iterations = 0;
   private lastTime: number;
 
-  private readonly scheduler: Pick<SchedulingClock, "setTimer" | "clearTimer" | "queueMacrotask">;
-  private hostTimer: unknown = undefined;
-  private hostTimerDeadline = Infinity;
-  private macrotaskQueued = false;
+  private readonly wakeUps: WakeUps;
 
   // The JS half of the slot tables: the core orders slots, these hold what
   // each slot stands for.
-  private callbackFns: (AnyFunction | undefined)[] = [];
-  private callbackArgs: (unknown[] | undefined)[] = [];
-  private timeoutsBySlot: (Timeout | undefined)[] = [];
+  private readonly callbacks = new CallbackTable();
+  private readonly timeouts = new TimeoutTable();
   private readonly handlers = new HandlerTable();
 
   // The current iteration's list, resolved to handles (reused, never shrunk).
@@ -130,30 +86,18 @@ export class IOLoop {
   /** Loads the core (once per runtime) and makes a loop. Nothing runs until
    *  start() or run(), and no host timer is touched until then. */
   static async create(options: IOLoopOptions = {}): Promise<IOLoop> {
-    checkOptions("IOLoop.create", options);
-    const { clock, onError, slowCallbackMs, onSlowCallback, module, maxMemoryBytes } = options;
-    if (clock !== undefined && (typeof clock !== "object" || clock === null || typeof clock.now !== "function")) {
-      throw new TypeError(`IOLoop.create: clock must be an object with a now() method, got ${describe(clock)}`);
-    }
-    const startTime = (clock ?? systemClock).now();
-    if (!isReading(startTime)) {
-      throw new TypeError(`IOLoop.create: clock.now() must return a finite number of milliseconds, got ${describe(startTime)}`);
-    }
-    if (onError !== undefined) checkFunction("IOLoop.create", "onError", onError);
-    if (onSlowCallback !== undefined) checkFunction("IOLoop.create", "onSlowCallback", onSlowCallback);
-    if (slowCallbackMs !== undefined) checkPositive("IOLoop.create", "slowCallbackMs", slowCallbackMs);
-    if (maxMemoryBytes !== undefined) checkPositive("IOLoop.create", "maxMemoryBytes", maxMemoryBytes, "bytes");
-    if (module !== undefined && !(module instanceof WebAssembly.Module)) {
-      throw new TypeError(`IOLoop.create: module must be a WebAssembly.Module, got ${describe(module)}`);
-    }
-    const core = await Core.instantiate(module ?? await loadCoreModule(), maxMemoryBytes);
+    const startTime = checkLoopOptions(options);
+    const core = await Core.instantiate(options.module ?? await loadCoreModule(), options.maxMemoryBytes);
     return new IOLoop(core, options, startTime);
   }
 
   private constructor(private readonly core: Core, options: IOLoopOptions, startTime: number) {
     this.lastTime = startTime;
     this.clock = options.clock ?? systemClock;
-    this.scheduler = isSchedulingClock(this.clock) ? this.clock : hostScheduler;
+    this.wakeUps = new WakeUps(
+      isSchedulingClock(this.clock) ? this.clock : hostScheduler, core, () => this.time(),
+      () => this.woken(), (deadline) => this.hostTimerFired(deadline),
+    );
     this.onError = options.onError;
     this.slowCallbackMs = options.slowCallbackMs;
     this.onSlowCallback = options.onSlowCallback;
@@ -165,8 +109,8 @@ export class IOLoop {
    *  and never behind a host timer that has fired (on Workers the clock
    *  stands still while code runs; a timer firing proves the time passed). */
   time(): number {
-    // A reading that is not a finite number (a broken clock) is ignored, as
-    // if time stood still: it never reaches a deadline or the core.
+    // A reading that is not a finite number (a broken clock) never reaches a
+    // deadline or the core.
     const now = this.clock.now();
     if (now > this.lastTime && isReading(now)) this.lastTime = now;
     return this.lastTime;
@@ -187,8 +131,7 @@ export class IOLoop {
     checkFunction("addCallback", "fn", fn);
     let slot: number;
     try { slot = this.core.addCallback(); } catch (error) { throw this.coreError(error); }
-    this.callbackFns[slot] = fn;
-    this.callbackArgs[slot] = arguments.length > 1 ? Array.prototype.slice.call(arguments, 1) : undefined;
+    this.callbacks.add(slot, fn, arguments.length > 1 ? Array.prototype.slice.call(arguments, 1) : undefined);
     this.poke();
   }
 
@@ -217,7 +160,7 @@ export class IOLoop {
   private schedule(timeout: Timeout): Timeout {
     try { timeout.id = this.core.schedule(timeout.deadline); } catch (error) { throw this.coreError(error); }
     timeout.state = TimeoutState.Pending;
-    this.timeoutsBySlot[timerSlot(timeout.id)] = timeout;
+    this.timeouts.add(timeout);
     this.poke();
     return timeout;
   }
@@ -228,7 +171,7 @@ export class IOLoop {
     if (!(timeout instanceof Timeout) || !this.owns(timeout)) return false;
     if (timeout.state === TimeoutState.Pending) {
       this.core.cancel(timeout.id);
-      this.timeoutsBySlot[timerSlot(timeout.id)] = undefined;
+      this.timeouts.remove(timeout);
     } else if (timeout.state !== TimeoutState.Due) {
       return false;
     }
@@ -335,7 +278,7 @@ export class IOLoop {
       this.resolveStart = resolve;
       this.rejectStart = reject;
     });
-    this.queueWake();
+    this.wakeUps.queueWake();
     return stopped;
   }
 
@@ -350,7 +293,8 @@ export class IOLoop {
 
   /** Tornado's run_sync: starts the loop, runs fn in it, stops when fn's
    *  result settles, and settles the same way; with timeoutMs, rejects with
-   *  TimeoutError if fn has not settled by then. */
+   *  TimeoutError if fn has not settled by then. A stop() before run() is
+   *  forgotten. */
   run<T>(fn: () => T | PromiseLike<T>, options: { timeoutMs?: number } = {}): Promise<Awaited<T>> {
     this.checkOpen("run");
     checkFunction("run", "fn", fn);
@@ -358,6 +302,9 @@ export class IOLoop {
     const { timeoutMs } = options;
     if (timeoutMs !== undefined) checkTime("run", "timeoutMs", timeoutMs);
     if (this.state === RUNNING) throw new Error("run: the loop is already running");
+    // run() runs until fn settles, as run_sync does: a stop() that came
+    // before it would end it after one pass, so it is forgotten.
+    this.stopRequested = false;
 
     let outcome: { ok: true; value: Awaited<T> } | { ok: false; error: unknown } | undefined;
     const settle = (result: typeof outcome): void => {
@@ -412,8 +359,8 @@ export class IOLoop {
   /** Counts what is pending: what close() or a failure drops. */
   private pending(): CloseReport {
     return {
-      callbacks: this.callbackFns.reduce((n, fn) => (fn ? n + 1 : n), 0),
-      timeouts: this.timeoutsBySlot.reduce((n, t) => (t ? n + 1 : n), 0),
+      callbacks: this.callbacks.count(),
+      timeouts: this.timeouts.count(),
       handlers: this.handlers.size,
     };
   }
@@ -434,10 +381,10 @@ export class IOLoop {
       queuedCallbacks: usable ? this.core.queuedCallbacks() : 0,
       handlers: this.handlers.size,
       readySources: usable ? this.core.readySources() : 0,
-      hostTimers: this.hostTimer === undefined ? 0 : 1,
+      hostTimers: this.wakeUps.hostTimers,
       iterations: this.iterations,
       wasmMemoryBytes: this.core.memoryBytes,
-      hostSlots: this.callbackFns.length + this.timeoutsBySlot.length + this.handlers.slotCount,
+      hostSlots: this.callbacks.slotCount + this.timeouts.slotCount + this.handlers.slotCount,
     };
   }
 
@@ -447,11 +394,11 @@ export class IOLoop {
     if (this.state === FAILED || this.state === CLOSED) return;
     const code = this.core.checkInvariants();
     if (code !== 0) throw new Error(`wasm-ioloop: core invariant ${code} violated`);
-    const pending = this.timeoutsBySlot.reduce((n, t) => (t ? n + 1 : n), 0);
+    const pending = this.timeouts.count();
     if (pending !== this.core.pendingTimers()) {
       throw new Error(`wasm-ioloop: ${pending} timeout handles for ${this.core.pendingTimers()} pending timers`);
     }
-    const queued = this.callbackFns.reduce((n, fn) => (fn ? n + 1 : n), 0);
+    const queued = this.callbacks.count();
     if (queued !== this.core.queuedCallbacks()) {
       throw new Error(`wasm-ioloop: ${queued} callback functions for ${this.core.queuedCallbacks()} queued callbacks`);
     }
@@ -463,21 +410,27 @@ export class IOLoop {
     return () => this.failureListeners.delete(listener);
   }
 
+  // ---- wake-ups: src/wakeups.ts chooses when, these run what is due ------
+
+  /** Chooses the next wake-up after something was scheduled from outside an
+   *  iteration (inside one, iterate() arms once at its end). */
+  private poke(): void {
+    if (this.state === RUNNING && !this.inIteration) this.wakeUps.poke();
+  }
+
+  /** The macrotask wake ran. */
+  private woken(): void {
+    if (this.state === RUNNING) this.iterate();
+  }
+
+  /** The host timer fired: the deadline it was armed for has passed, so the
+   *  loop's time moves to at least that, whatever the clock says. */
+  private hostTimerFired(deadline: number): void {
+    if (deadline > this.lastTime) this.lastTime = deadline;
+    if (this.state === RUNNING) this.iterate();
+  }
+
   // ---- the iteration ------------------------------------------------------
-
-  private readonly wake = (): void => {
-    this.macrotaskQueued = false;
-    if (this.state !== RUNNING) return;
-    this.iterate();
-  };
-
-  private readonly onHostTimer = (): void => {
-    this.hostTimer = undefined;
-    if (this.hostTimerDeadline > this.lastTime) this.lastTime = this.hostTimerDeadline;
-    this.hostTimerDeadline = Infinity;
-    if (this.state !== RUNNING) return;
-    this.iterate();
-  };
 
   private iterate(): void {
     try {
@@ -488,7 +441,7 @@ export class IOLoop {
     }
     if (this.core.failure) return this.fail(this.core.failure);
     if (this.stopRequested) return this.finishStop();
-    this.arm();
+    this.wakeUps.arm();
   }
 
   private runIteration(): void {
@@ -497,26 +450,23 @@ export class IOLoop {
     this.iterations++;
     this.core.runIteration(now);
     const list = this.core.list;
-    const callbacks = list[0], timeouts = list[1], sources = list[2];
+    const callbackCount = list[0], timeoutCount = list[1], sourceCount = list[2];
     let w = 3;
 
     // Resolve the list to handles first: slots in it are already free in the
     // core, and anything run below may reuse them.
-    for (let i = 0; i < callbacks; i++) {
+    for (let i = 0; i < callbackCount; i++) {
       const slot = list[w++];
-      this.dueFns[i] = this.callbackFns[slot];
-      this.dueArgs[i] = this.callbackArgs[slot];
-      this.callbackFns[slot] = undefined;
-      this.callbackArgs[slot] = undefined;
+      this.dueFns[i] = this.callbacks.fnAt(slot);
+      this.dueArgs[i] = this.callbacks.argsAt(slot);
+      this.callbacks.release(slot);
     }
-    for (let i = 0; i < timeouts; i++) {
-      const slot = list[w++];
-      const timeout = this.timeoutsBySlot[slot]!;
-      this.timeoutsBySlot[slot] = undefined;
+    for (let i = 0; i < timeoutCount; i++) {
+      const timeout = this.timeouts.take(list[w++]);
       timeout.state = TimeoutState.Due;
       this.dueTimeouts[i] = timeout;
     }
-    for (let i = 0; i < sources; i++) {
+    for (let i = 0; i < sourceCount; i++) {
       this.dueHandlers[i] = this.handlers.atSlot(list[w++]);
       this.dueEvents[i] = list[w++];
     }
@@ -525,14 +475,14 @@ export class IOLoop {
     try {
       // Once the loop has failed (a call from user code made the core
       // trap), nothing more of the list runs: it is counted as dropped.
-      for (let i = 0; i < callbacks; i++) {
+      for (let i = 0; i < callbackCount; i++) {
         const fn = this.dueFns[i]!, args = this.dueArgs[i];
         this.dueFns[i] = undefined;
         this.dueArgs[i] = undefined;
         if (this.droppedByFailure) this.droppedByFailure.callbacks++;
         else this.invoke("callback", fn, args);
       }
-      for (let i = 0; i < timeouts; i++) {
+      for (let i = 0; i < timeoutCount; i++) {
         const timeout = this.dueTimeouts[i]!;
         this.dueTimeouts[i] = undefined;
         if (timeout.state !== TimeoutState.Due) continue; // cancelled or refreshed earlier
@@ -544,7 +494,7 @@ export class IOLoop {
         timeout.state = TimeoutState.Fired;
         this.invoke("timeout", timeout.fn!, timeout.args);
       }
-      for (let i = 0; i < sources; i++) {
+      for (let i = 0; i < sourceCount; i++) {
         const entry = this.dueHandlers[i];
         this.dueHandlers[i] = undefined;
         if (!entry || !entry.live) continue; // removed earlier in this iteration
@@ -608,48 +558,12 @@ export class IOLoop {
     }
   }
 
-  // ---- wake-ups -----------------------------------------------------------
-
-  /** Chooses the next wake-up after something was scheduled from outside an
-   *  iteration (inside one, iterate() arms once at its end). */
-  private poke(): void {
-    if (this.state === RUNNING && !this.inIteration && !this.macrotaskQueued) this.arm();
-  }
-
-  private arm(): void {
-    if (this.core.hasImmediateWork()) return this.queueWake();
-    const deadline = this.core.nextDeadline();
-    if (deadline === Infinity) return this.disarm(); // Infinity never fires
-    // An armed timer that fires no later than needed is kept: at worst it
-    // fires early, finds nothing due and re-arms (cheaper than clearing on
-    // every cancel).
-    if (this.hostTimer !== undefined && this.hostTimerDeadline <= deadline) return;
-    this.disarm();
-    const now = this.time();
-    const delay = Math.min(Math.max(deadline - now, 0), MAX_HOST_DELAY);
-    this.hostTimerDeadline = now + delay;
-    this.hostTimer = this.scheduler.setTimer(this.onHostTimer, delay);
-  }
-
-  private queueWake(): void {
-    if (this.macrotaskQueued) return;
-    this.macrotaskQueued = true;
-    this.scheduler.queueMacrotask(this.wake);
-  }
-
-  private disarm(): void {
-    if (this.hostTimer === undefined) return;
-    this.scheduler.clearTimer(this.hostTimer);
-    this.hostTimer = undefined;
-    this.hostTimerDeadline = Infinity;
-  }
-
   // ---- state changes ------------------------------------------------------
 
   private finishStop(): void {
     this.stopRequested = false;
     this.state = STOPPED;
-    this.disarm();
+    this.wakeUps.disarm();
     const resolve = this.resolveStart;
     this.resolveStart = this.rejectStart = undefined;
     resolve?.();
@@ -661,7 +575,7 @@ export class IOLoop {
     this.failure = new LoopFailedError(cause);
     this.droppedByFailure = this.pending();
     this.state = FAILED;
-    this.disarm();
+    this.wakeUps.disarm();
     this.dropEverything(false);
     const reject = this.rejectStart;
     this.resolveStart = this.rejectStart = undefined;
@@ -671,11 +585,9 @@ export class IOLoop {
   }
 
   private dropEverything(closeSources: boolean): void {
-    this.disarm();
-    for (const timeout of this.timeoutsBySlot) if (timeout) dropTimeout(timeout);
-    this.timeoutsBySlot = [];
-    this.callbackFns = [];
-    this.callbackArgs = [];
+    this.wakeUps.disarm();
+    this.timeouts.dropAll();
+    this.callbacks.removeAll();
     for (const entry of this.handlers.removeAll()) {
       if (isLoopAware(entry.source)) entry.source.detach(this);
       const source = entry.source as { close?: () => void } | null;
@@ -697,19 +609,6 @@ export class IOLoop {
     if (this.state === CLOSED) throw new Error(`${where}: the loop is closed`);
     if (this.state === FAILED) throw this.failure!;
   }
-}
-
-/** Marks a timeout cancelled and frees its closure now, not when the
- *  handle dies. */
-function dropTimeout(timeout: Timeout): void {
-  timeout.state = TimeoutState.Cancelled;
-  timeout.fn = undefined;
-  timeout.args = undefined;
-}
-
-/** A clock reading the loop can use. */
-function isReading(now: unknown): now is number {
-  return typeof now === "number" && Number.isFinite(now);
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

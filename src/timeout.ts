@@ -48,3 +48,11 @@ export class Timeout {
     return this.state === TimeoutState.Pending || this.state === TimeoutState.Due;
   }
 }
+
+/** Marks a timeout cancelled and frees its closure now, not when the handle
+ *  dies. */
+export function dropTimeout(timeout: Timeout): void {
+  timeout.state = TimeoutState.Cancelled;
+  timeout.fn = undefined;
+  timeout.args = undefined;
+}

@@ -228,6 +228,16 @@ describe("run", () => {
     expect(loop.stats().pendingTimeouts).toBe(0);
   });
 
+  it("a stop() before run() is forgotten: run() runs until an async fn settles", async () => {
+    const { loop, clock } = await virtualLoop();
+    loop.stop();
+    const outcome = loop.run(() => new Promise((resolve) => loop.callLater(30, () => resolve("settled"))));
+    await clock.advance(30);
+    await expect(outcome).resolves.toBe("settled");
+    expect(loop.running).toBe(false);
+    expect(clock.now()).toBe(30);
+  });
+
   it("run() while running throws", async () => {
     const { loop } = await runningLoop();
     expect(() => loop.run(() => 1)).toThrow(/already running/);

@@ -1,0 +1,75 @@
+// What a user hands IOLoop.create and what the loop hands back: the options,
+// the contexts onError and onSlowCallback receive, and the reports of
+// close() and stats(). The options are checked here, before a core is
+// loaded: a bad option never reaches the core.
+
+import { isReading, systemClock, type Clock } from "./clock.js";
+import { checkFunction, checkOptions, checkPositive, describe } from "./validate.js";
+
+export type ErrorKind = "callback" | "timeout" | "handler";
+
+/** What onError receives for a user function that threw or rejected. */
+export interface ErrorContext { error: unknown; kind: ErrorKind; fn: Function }
+
+/** What onSlowCallback receives for a call that ran past slowCallbackMs. */
+export interface SlowCallbackContext { kind: ErrorKind; fn: Function; durationMs: number }
+
+export interface IOLoopOptions {
+  /** Where time comes from; default performance.now(). See VirtualClock. */
+  clock?: Clock;
+  /** Called for each user function that throws or returns a rejected
+   *  promise; default console.error. The loop goes on either way. */
+  onError?: (context: ErrorContext) => void;
+  /** Report callbacks, timeouts and handlers that run longer than this. */
+  slowCallbackMs?: number;
+  /** Called for each slow call; default console.warn. */
+  onSlowCallback?: (context: SlowCallbackContext) => void;
+  /** A compiled core.wasm, instead of the runtime's default loader. */
+  module?: WebAssembly.Module;
+  /** Caps the core's linear memory; past it the loop fails (for tests of
+   *  that path, and for hosts that must bound memory). Default: no cap. */
+  maxMemoryBytes?: number;
+}
+
+/** What close() dropped: pending work that will now never run. */
+export interface CloseReport { callbacks: number; timeouts: number; handlers: number }
+
+/** The counts a dashboard or a test wants to see. */
+export interface LoopStats {
+  pendingTimeouts: number;
+  queuedCallbacks: number;
+  handlers: number;
+  readySources: number;
+  /** Host timers armed by this loop: 0 or 1, whatever the pending count. */
+  hostTimers: number;
+  iterations: number;
+  /** Bytes of the core's linear memory. */
+  wasmMemoryBytes: number;
+  /** Entries in the host's slot tables (callbacks, timeouts, handlers). They
+   *  are indexed by the core's slots, which are reused, so they grow to the
+   *  most entries live at once and no further. */
+  hostSlots: number;
+}
+
+/** Checks IOLoop.create's options and returns the clock's first reading:
+ *  the loop's time starts there, so a clock that cannot give one is refused
+ *  now. */
+export function checkLoopOptions(options: IOLoopOptions): number {
+  checkOptions("IOLoop.create", options);
+  const { clock, onError, slowCallbackMs, onSlowCallback, module, maxMemoryBytes } = options;
+  if (clock !== undefined && (typeof clock !== "object" || clock === null || typeof clock.now !== "function")) {
+    throw new TypeError(`IOLoop.create: clock must be an object with a now() method, got ${describe(clock)}`);
+  }
+  const startTime = (clock ?? systemClock).now();
+  if (!isReading(startTime)) {
+    throw new TypeError(`IOLoop.create: clock.now() must return a finite number of milliseconds, got ${describe(startTime)}`);
+  }
+  if (onError !== undefined) checkFunction("IOLoop.create", "onError", onError);
+  if (onSlowCallback !== undefined) checkFunction("IOLoop.create", "onSlowCallback", onSlowCallback);
+  if (slowCallbackMs !== undefined) checkPositive("IOLoop.create", "slowCallbackMs", slowCallbackMs);
+  if (maxMemoryBytes !== undefined) checkPositive("IOLoop.create", "maxMemoryBytes", maxMemoryBytes, "bytes");
+  if (module !== undefined && !(module instanceof WebAssembly.Module)) {
+    throw new TypeError(`IOLoop.create: module must be a WebAssembly.Module, got ${describe(module)}`);
+  }
+  return startTime;
+}

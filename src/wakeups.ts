@@ -1,0 +1,98 @@
+// When a running loop wakes next: the wake-up policy, with at most one host
+// timer per loop whatever the number of pending timeouts.
+//
+// After each iteration, and after anything scheduled from outside one, the
+// loop asks for the next wake-up (arm):
+//   - a macrotask at once if callbacks or ready sources remain (never a
+//     microtask: callbacks that re-add themselves must still let the host's
+//     timers and I/O run in between), queued at most once;
+//   - else the one host timer, for the earliest deadline;
+//   - else nothing (no deadline, or only Infinity, which never fires).
+// Both call back into the loop, which runs an iteration if it is still
+// running. This file knows when to wake, never what runs.
+
+import type { SchedulingClock } from "./clock.js";
+import type { Core } from "./core.js";
+
+/** setTimeout's largest delay (2^31-1 ms, ~24.8 days): longer waits are
+ *  re-armed in steps. */
+const MAX_HOST_DELAY = 2 ** 31 - 1;
+
+/** Where the timer and the macrotask come from: the host's, or the clock's
+ *  own (VirtualClock). */
+export type Scheduler = Pick<SchedulingClock, "setTimer" | "clearTimer" | "queueMacrotask">;
+
+export class WakeUps {
+  private hostTimer: unknown = undefined;
+  /** What the armed host timer was armed for, on the loop's time. */
+  private hostTimerDeadline = Infinity;
+  private wakeQueued = false;
+
+  /** Both callbacks are made once per loop, so arming allocates nothing. */
+  constructor(
+    private readonly scheduler: Scheduler,
+    private readonly core: Pick<Core, "hasImmediateWork" | "nextDeadline">,
+    /** The loop's time, which the host timer's delay counts from. */
+    private readonly time: () => number,
+    /** Called when the queued macrotask runs. */
+    private readonly onWake: () => void,
+    /** Called when the host timer fires, with the deadline it was armed for:
+     *  that much time has passed, whatever the clock says (see the loop's
+     *  time()). */
+    private readonly onHostTimer: (deadline: number) => void,
+  ) {}
+
+  /** Host timers armed: 0 or 1. */
+  get hostTimers(): number { return this.hostTimer === undefined ? 0 : 1; }
+
+  /** Something was scheduled from outside an iteration of a running loop.
+   *  A queued macrotask will arm after its iteration, so only without one
+   *  is the wake-up chosen now. */
+  poke(): void {
+    if (!this.wakeQueued) this.arm();
+  }
+
+  /** Chooses the next wake-up from what the core holds. */
+  arm(): void {
+    if (this.core.hasImmediateWork()) return this.queueWake();
+    const deadline = this.core.nextDeadline();
+    if (deadline === Infinity) return this.disarm(); // Infinity never fires
+    // An armed timer that fires no later than needed is kept: at worst it
+    // fires early, finds nothing due and re-arms (cheaper than clearing on
+    // every cancel).
+    if (this.hostTimer !== undefined && this.hostTimerDeadline <= deadline) return;
+    this.disarm();
+    const now = this.time();
+    const delay = Math.min(Math.max(deadline - now, 0), MAX_HOST_DELAY);
+    this.hostTimerDeadline = now + delay;
+    this.hostTimer = this.scheduler.setTimer(this.fire, delay);
+  }
+
+  /** Wakes the loop in a macrotask, once however often it is asked. */
+  queueWake(): void {
+    if (this.wakeQueued) return;
+    this.wakeQueued = true;
+    this.scheduler.queueMacrotask(this.wake);
+  }
+
+  /** Clears the host timer, if one is armed. A queued macrotask still runs;
+   *  the loop ignores it unless it is running again by then. */
+  disarm(): void {
+    if (this.hostTimer === undefined) return;
+    this.scheduler.clearTimer(this.hostTimer);
+    this.hostTimer = undefined;
+    this.hostTimerDeadline = Infinity;
+  }
+
+  private readonly wake = (): void => {
+    this.wakeQueued = false;
+    this.onWake();
+  };
+
+  private readonly fire = (): void => {
+    const deadline = this.hostTimerDeadline;
+    this.hostTimer = undefined;
+    this.hostTimerDeadline = Infinity;
+    this.onHostTimer(deadline);
+  };
+}
