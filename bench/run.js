@@ -32,7 +32,7 @@ const meta = {
 };
 console.log(header(meta));
 const started = performance.now();
-const rows = await runSuite(env, new Uint8Array(readFileSync("build/core.wasm")), { quick, hostTimers: "Node setTimeout" });
+const rows = await runSuite(env, new Uint8Array(readFileSync("build/core.wasm")), { quick });
 rows.push(...(await sizeRows()));
 meta.seconds = Math.round((performance.now() - started) / 1000);
 console.log(renderTables(rows));

@@ -19,8 +19,6 @@ import { startup } from "./workloads/startup";
 export interface SuiteOptions {
   /** Smaller sizes and single rounds: for checking that the suite works. */
   quick?: boolean;
-  /** Name of the host timers peer ("Node setTimeout", "Chromium setTimeout"). */
-  hostTimers: string;
 }
 
 export async function runSuite(env: Env, wasm: Uint8Array<ArrayBuffer>, options: SuiteOptions): Promise<Row[]> {
@@ -37,7 +35,7 @@ export async function runSuite(env: Env, wasm: Uint8Array<ArrayBuffer>, options:
   const fireSizes = quick ? [1e3, 1e5] : [1e3, 1e4, 1e5, 1e6];
   await step(await fire(env, peers, fireSizes, (n) => (quick ? 1 : n >= 1e6 ? 3 : 5)));
 
-  const churnPeers = [...storeChurnPeers(peers), hostTimerPeer(options.hostTimers, () => new HostTimers())];
+  const churnPeers = [...storeChurnPeers(peers), hostTimerPeer("setTimeout", () => new HostTimers())];
   await step(await churn(env, churnPeers, quick ? [1e4] : [1e4, 1e5], quick ? 5e4 : 3e5, quick ? 1 : 5));
 
   await step(await mixed(env, peers, quick ? 1e4 : 1e5, quick ? 2e4 : 1e5, quick ? 1 : 5));
