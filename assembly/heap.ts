@@ -139,6 +139,9 @@ export function heapPop(): i32 {
 /** The key of `slot`, which must be in the heap. */
 export function heapKeyOf(slot: i32): f64 { return keyAt(heapPositionOf(slot)); }
 
+/** The tie of `slot`, which must be in the heap. */
+export function heapTieOf(slot: i32): f64 { return tieAt(heapPositionOf(slot)); }
+
 /** Empties the heap, keeping its memory for reuse. */
 export function heapClear(): void {
   for (let i = 0; i < size; i++) setPosition(slotAt(i), NOT_IN_HEAP);

@@ -1,81 +1,98 @@
-// The timer store: pending timeouts ordered by (deadline, sequence).
+// The timer store: pending timeouts, fired in exact (deadline, sequence) order.
 //
-// heap.ts does the ordering; this file adds what makes its entries timers:
-// slots handed out from a free list, a sequence number that breaks ties so that
-// equal deadlines fire in the order they were scheduled, and ids that carry a
-// generation so that a stale id never touches the timer that reuses its slot.
+// Two structures share the work (one file each):
+//   - wheel.ts, a hierarchical timing wheel of 1 ms ticks, holds every timer
+//     whose tick is after the wheel's `elapsed`: O(1) to place and to cancel;
+//   - heap.ts, an exact heap on (deadline, sequence), holds the rest: the
+//     timers whose tick has come (due, nearly due, or in the past).
+// Every heap timer has a tick at or before `elapsed` and every wheel timer one
+// after it, so every heap timer comes before every wheel timer and the heap's
+// least entry, when there is one, is the earliest timer of all. When the heap
+// runs empty, the wheel's earliest list is moved out (wheelDetach) and its
+// timers placed again: those of the list's first tick into the heap, the
+// others into lower levels. Timers thus reach the heap a tick's worth at a
+// time, and the heap stays small whatever the number pending.
+//
+// This file adds what makes the entries timers: slots handed out from a free
+// list, a sequence number that breaks ties so that equal deadlines fire in the
+// order they were scheduled (or moved), and ids that carry a generation so
+// that a stale id never touches the timer that reuses its slot.
 //
 // An id is the integer  generation * 2^22 + slot,  carried as an f64 (exact
 // below 2^53). 22 bits of slot allow 4M pending timeouts; the 31-bit
 // generation would take 2^31 reuses of one slot to wrap, and a slot whose
-// generation is exhausted is retired rather than wrapped, so no id is ever
-// issued twice. (Squeezing both into an i32 would leave ~10 bits of
-// generation, which a busy slot wraps in a second.)
+// generation is exhausted is retired (generation 0, which no id carries)
+// rather than wrapped, so no id is ever issued twice.
 //
-// Invariants (checked by timersCheck):
-//   - a slot is exactly one of: pending (in the heap), free (on the free list),
-//     or retired (generation exhausted);
-//   - pendingCount == heapSize().
-// Cancelling removes the entry from the heap at once: no tombstones, so memory
-// is proportional to the pending timers however many were cancelled.
+// Invariants (checked by timersCheck, with heapCheck and wheelCheck):
+//   - a slot below slotsUsed is exactly one of: pending (in the heap, its
+//     record's next == IN_HEAP, or in a wheel list), free (on the free list),
+//     or retired;
+//   - a pending slot's generation is that of its id, >= 1; a heap entry's
+//     (key, tie) are its record's (deadline, sequence), sequence < `sequence`;
+//   - every heap timer's tick is at or before the wheel's elapsed tick;
+//   - pending == heapSize() + the timers in the wheel.
+// Cancelling removes the timer at once: no tombstones, so memory is
+// proportional to the pending timers however many were cancelled.
 
 import {
-  heapReserveSlots, heapPush, heapRemove, heapUpdate, heapPop, heapSize,
-  heapMinKey, heapPositionOf, heapClear, heapCheck,
+  heapReserveSlots, heapPush, heapRemove, heapPop, heapSize,
+  heapMinKey, heapClear, heapCheck, heapPositionOf, heapKeyOf, heapTieOf,
 } from "./heap";
-import { growBlock, nextCapacity } from "./memory";
+import {
+  IN_HEAP, deadlineOf, setDeadline, sequenceOf, setSequence, nextOf, setNext,
+  generationOf, setGeneration, recordsReserve, recordsCapacity,
+} from "./records";
+import {
+  tickOf, wheelPlace, wheelUnlink, wheelDetach, wheelAdvance, wheelBlockEnd,
+  wheelEarliestDeadline, wheelDetachAny, wheelReset, wheelElapsed, wheelCheck,
+} from "./wheel";
 
 export const SLOT_BITS: i32 = 22;
 export const MAX_SLOTS: i32 = 1 << SLOT_BITS;
 const SLOT_SCALE: f64 = <f64>MAX_SLOTS;
 const MAX_GENERATION: u32 = 0x7fffffff;
+const RETIRED: u32 = 0;
 const NO_SLOT: i32 = -1;
 
 /** Returned by timerSchedule instead of an id. */
 export const ERR_BAD_DEADLINE: f64 = -1;
 export const ERR_TOO_MANY_TIMERS: f64 = -2;
 
-let generations: usize = 0; // u32 per slot
-let nextFree: usize = 0;     // i32 per slot: the next free slot, for free slots
 let slotCapacity: i32 = 0;
 let slotsUsed: i32 = 0;      // slots ever handed out: [0, slotsUsed)
-let freeHead: i32 = NO_SLOT;
+let freeHead: i32 = NO_SLOT; // free slots are linked through their record's next
 let sequence: f64 = 0;
-
-@inline function generationOf(slot: i32): u32 { return load<u32>(generations + (<usize>slot << 2)); }
-@inline function setGeneration(slot: i32, g: u32): void { store<u32>(generations + (<usize>slot << 2), g); }
-@inline function nextFreeOf(slot: i32): i32 { return load<i32>(nextFree + (<usize>slot << 2)); }
-@inline function setNextFree(slot: i32, next: i32): void { store<i32>(nextFree + (<usize>slot << 2), next); }
+let pending: i32 = 0;
 
 @inline function idOf(slot: i32): f64 {
   return <f64>generationOf(slot) * SLOT_SCALE + <f64>slot;
 }
 
 /** The slot of a pending timer with this id, or -1 for anything else:
- *  a fired, cancelled, stale, unknown or malformed id. */
-function pendingSlot(id: f64): i32 {
+ *  a fired, cancelled, stale, unknown or malformed id. A free or retired
+ *  slot's generation matches no id that is out, so the generation decides. */
+@inline function pendingSlot(id: f64): i32 {
   if (!(id >= 0 && id < 9007199254740992.0)) return NO_SLOT; // also rejects NaN
   const whole = <u64>id;
   if (<f64>whole != id) return NO_SLOT;
   const slot = <i32>(whole & <u64>(MAX_SLOTS - 1));
   const generation = <u32>(whole >> <u64>SLOT_BITS);
   if (slot >= slotsUsed || generationOf(slot) != generation) return NO_SLOT;
-  return heapPositionOf(slot) < 0 ? NO_SLOT : slot;
+  return slot;
 }
 
 function takeSlot(): i32 {
   if (freeHead != NO_SLOT) {
     const slot = freeHead;
-    freeHead = nextFreeOf(slot);
+    freeHead = nextOf(slot);
     return slot;
   }
   if (slotsUsed == MAX_SLOTS) return NO_SLOT;
   if (slotsUsed == slotCapacity) {
-    const grown = nextCapacity(slotCapacity, slotsUsed + 1);
-    generations = growBlock(generations, slotsUsed, grown, 4);
-    nextFree = growBlock(nextFree, slotsUsed, grown, 4);
-    slotCapacity = grown;
-    heapReserveSlots(grown);
+    recordsReserve(slotsUsed + 1);
+    slotCapacity = recordsCapacity();
+    heapReserveSlots(slotCapacity);
   }
   const slot = slotsUsed++;
   setGeneration(slot, 1);
@@ -83,79 +100,148 @@ function takeSlot(): i32 {
 }
 
 /** Makes `slot` reusable under a new generation, so its old id goes stale. */
-function releaseSlot(slot: i32): void {
+@inline function releaseSlot(slot: i32): void {
+  pending--;
   const g = generationOf(slot);
-  if (g == MAX_GENERATION) return; // retired: never reissued
+  if (g == MAX_GENERATION) { setGeneration(slot, RETIRED); return; }
   setGeneration(slot, g + 1);
-  setNextFree(slot, freeHead);
+  setNext(slot, freeHead);
   freeHead = slot;
 }
 
-/** Schedules a timeout; returns its id, or a negative ERR_ code. */
+/** Puts a timer that is in neither structure where its deadline belongs. */
+@inline function place(slot: i32): void {
+  const d = deadlineOf(slot);
+  if (wheelPlace(slot, d)) return;
+  setNext(slot, IN_HEAP);
+  heapPush(slot, d, sequenceOf(slot));
+}
+
+@inline function unplace(slot: i32): void {
+  if (nextOf(slot) == IN_HEAP) heapRemove(slot);
+  else wheelUnlink(slot);
+}
+
+/** Called only while the heap is empty: moves the wheel's earliest list out
+ *  if it starts at or before tick `limit`, placing its timers again.
+ *  Returns false when there was no such list. */
+function refill(limit: i64): bool {
+  let node = wheelDetach(limit);
+  if (node < 0) return false;
+  while (node >= 0) {
+    const next = nextOf(node); // read before place() relinks it
+    place(node);
+    node = next;
+  }
+  return true;
+}
+
+/** Called by the host: schedules a timeout; returns its id, or a negative
+ *  ERR_ code. */
 export function timerSchedule(deadline: f64): f64 {
   if (isNaN(deadline)) return ERR_BAD_DEADLINE;
   const slot = takeSlot();
   if (slot == NO_SLOT) return ERR_TOO_MANY_TIMERS;
-  heapPush(slot, deadline, sequence++);
+  setDeadline(slot, deadline);
+  setSequence(slot, sequence++);
+  place(slot);
+  pending++;
   return idOf(slot);
 }
 
-/** Removes a pending timeout; returns 1 if it was pending, else 0. */
+/** Called by the host: removes a pending timeout; returns 1 if it was
+ *  pending, else 0. */
 export function timerCancel(id: f64): i32 {
   const slot = pendingSlot(id);
   if (slot == NO_SLOT) return 0;
-  heapRemove(slot);
+  unplace(slot);
   releaseSlot(slot);
   return 1;
 }
 
-/** Moves a pending timeout to a new deadline in place, keeping its id; it is
- *  ordered after timeouts already scheduled for that deadline. Returns 1 if
- *  it was pending, else 0 (the host then schedules it anew). */
+/** Called by the host: moves a pending timeout to a new deadline in place,
+ *  keeping its id; it is ordered after timeouts already scheduled for that
+ *  deadline. Returns 1 if it was pending, else 0 (the host then schedules it
+ *  anew). */
 export function timerMove(id: f64, deadline: f64): i32 {
   if (isNaN(deadline)) return 0;
   const slot = pendingSlot(id);
   if (slot == NO_SLOT) return 0;
-  heapUpdate(slot, deadline, sequence++);
+  unplace(slot);
+  setDeadline(slot, deadline);
+  setSequence(slot, sequence++);
+  place(slot);
   return 1;
 }
 
-/** Removes and returns the slot of the earliest timeout if its deadline is at
- *  or before `now`, else -1. Its slot is released at once: the host resolves
- *  the dispatch list to its own handles before running anything. */
+/** Called by runIteration: removes and returns the slot of the earliest
+ *  timeout if its deadline is at or before `now`, else -1. Its slot is
+ *  released at once: the host resolves the dispatch list to its own handles
+ *  before running anything. */
 export function timerPopDue(now: f64): i32 {
+  if (heapSize() == 0) {
+    if (isNaN(now)) return NO_SLOT;
+    const limit = tickOf(now);
+    while (heapSize() == 0) {
+      if (!refill(limit)) {
+        wheelAdvance(limit); // nothing starts by `now`: catch up with it
+        return NO_SLOT;
+      }
+    }
+  }
   if (!(heapMinKey() <= now)) return NO_SLOT;
   const slot = heapPop();
   releaseSlot(slot);
   return slot;
 }
 
-/** The earliest deadline, or +Infinity when nothing is pending. */
-export function timerNextDeadline(): f64 { return heapMinKey(); }
+/** Called by the host to arm its timer: the earliest deadline, or +Infinity
+ *  when nothing is pending. When the heap is empty and the wheel's earliest
+ *  list is one tick (level 0, at most 63 ticks ahead), that list moves to the
+ *  heap, which then knows the answer; a farther list is scanned instead, so
+ *  that `elapsed` never runs far ahead of the time the host reports. */
+export function timerNextDeadline(): f64 {
+  if (heapSize() == 0) refill(wheelBlockEnd());
+  return heapSize() > 0 ? heapMinKey() : wheelEarliestDeadline();
+}
 
-export function timerPendingCount(): i32 { return heapSize(); }
+/** Called by the host (tests, stats): the number of pending timeouts. */
+export function timerPendingCount(): i32 { return pending; }
 
-/** Cancels everything pending, keeping memory for reuse. */
+/** Called by reset(): cancels everything pending, keeping memory for reuse. */
 export function timerClear(): void {
   while (heapSize() > 0) releaseSlot(heapPop());
   heapClear();
+  for (let node = wheelDetachAny(); node >= 0; node = wheelDetachAny()) {
+    while (node >= 0) {
+      const next = nextOf(node);
+      releaseSlot(node);
+      node = next;
+    }
+  }
+  wheelReset();
 }
 
-/** Returns 0 when the invariants hold, else a code in 10..19. */
+/** Returns 0 when the invariants hold, else a code in 10..19 (11..13 from
+ *  the heap, 18 from the wheel). */
 export function timersCheck(): i32 {
   const heapCode = heapCheck();
   if (heapCode != 0) return 10 + heapCode;
-  let free = 0;
-  for (let s = freeHead; s != NO_SLOT; s = nextFreeOf(s)) {
+  let inHeap = 0, free = 0, retired = 0;
+  for (let s = freeHead; s != NO_SLOT; s = nextOf(s)) {
     if (s < 0 || s >= slotsUsed || heapPositionOf(s) >= 0) return 14;
     if (++free > slotsUsed) return 15; // a cycle in the free list
   }
-  let pending = 0, retired = 0;
   for (let s = 0; s < slotsUsed; s++) {
-    if (heapPositionOf(s) >= 0) pending++;
-    else if (generationOf(s) == MAX_GENERATION) retired++;
+    if (generationOf(s) == RETIRED) { retired++; continue; }
+    if (heapPositionOf(s) < 0) continue;
+    inHeap++;
+    if (nextOf(s) != IN_HEAP) return 16;
+    if (heapKeyOf(s) != deadlineOf(s) || heapTieOf(s) != sequenceOf(s)) return 16;
+    if (!(sequenceOf(s) < sequence) || tickOf(deadlineOf(s)) > wheelElapsed()) return 16;
   }
-  if (pending != heapSize()) return 16;
-  if (pending + free + retired != slotsUsed) return 17;
+  if (inHeap != heapSize()) return 17;
+  if (wheelCheck(pending - inHeap) != 0) return 18;
+  if (pending + free + retired != slotsUsed) return 19;
   return 0;
 }

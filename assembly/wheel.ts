@@ -1,0 +1,224 @@
+// A hierarchical timing wheel of 1 ms ticks: where timers wait until they are
+// nearly due. It keeps no order inside a list; timers.ts moves a list into the
+// exact near heap when its time comes.
+//
+// A deadline d has the tick floor(d). `elapsed` is the wheel's current tick.
+// A timer with tick t > elapsed sits in one list, chosen from t XOR elapsed:
+//   - level L (0..5) when the highest differing bit is in bits [6L, 6L+6):
+//     list L*64 + ((t >> 6L) & 63). So a level-L list covers 64^L ticks,
+//     starting at  (elapsed with bits below 6L+6 cleared) | slot << 6L;
+//   - the overflow list when they differ at bit 36 or above (2^36 ms is
+//     about 795 days), or when t is past the range of ticks (huge, Infinity).
+// A timer with t <= elapsed is never in the wheel: wheelPlace refuses it.
+//
+// Invariants (checked by wheelCheck):
+//   - every timer in a list is in the list its tick and `elapsed` choose, so
+//     every level-L list holds later ticks than every level-(L-1) list, and
+//     within a level a higher slot holds later ticks: the earliest non-empty
+//     list holds the earliest timers;
+//   - bit s of occupied[L] is set iff list L*64 + s is not empty;
+//   - `elapsed` only grows, and only to a tick at or before the start of the
+//     earliest non-empty list (wheelDetach moves it to that start and takes
+//     the list away; wheelAdvance stops before it), so the first invariant
+//     survives every move of `elapsed` without touching any other list;
+//   - when minValid, minDeadline is the least deadline in the wheel
+//     (+Infinity when empty): placing lowers it, removing that deadline
+//     clears minValid, and so does detaching a list.
+// Lists are circular, doubly linked through the records (records.ts), each
+// with a head node, so that unlinking is O(1) and needs no search.
+
+import {
+  HEADS, deadlineOf, nextOf, prevOf, setNext, setPrev, recordsCapacity,
+} from "./records";
+
+const LEVELS: i32 = 6;
+const SLOT_BITS: i32 = 6;
+const WHEEL_BITS: i64 = 36;
+const OVERFLOW: i32 = LEVELS << SLOT_BITS;
+/** Ticks at or past this are all the same overflow tick (exact order among
+ *  them is the near heap's job, by deadline). */
+const TICK_LIMIT: f64 = 4611686018427387904.0; // 2^62
+
+const occupied = memory.data(LEVELS * 8); // u64 per level
+let elapsed: i64 = 0;
+let minDeadline: f64 = Infinity;
+let minValid: bool = true;
+
+@inline function headOf(list: i32): i32 { return -1 - list; }
+@inline function occupancy(level: i32): u64 { return load<u64>(occupied + (<usize>level << 3)); }
+@inline function setOccupancy(level: i32, bits: u64): void { store<u64>(occupied + (<usize>level << 3), bits); }
+
+/** The tick of a deadline: floor(d), -1 for any negative d, TICK_LIMIT for
+ *  d past it (+Infinity included). d is never NaN. */
+@inline export function tickOf(d: f64): i64 {
+  if (d < 0) return -1;
+  return d < TICK_LIMIT ? <i64>Math.floor(d) : <i64>TICK_LIMIT;
+}
+
+/** The list a tick later than `elapsed` belongs in. */
+@inline function listFor(tick: i64): i32 {
+  const differing = tick ^ elapsed;
+  if (differing >> WHEEL_BITS != 0) return OVERFLOW;
+  const level = <i32>(63 - clz(differing)) / SLOT_BITS;
+  return (level << SLOT_BITS) | <i32>((tick >> <i64>(level * SLOT_BITS)) & 63);
+}
+
+/** The first tick a list covers. */
+function listStart(list: i32): i64 {
+  if (list == OVERFLOW) return ((elapsed >> WHEEL_BITS) + 1) << WHEEL_BITS;
+  const shift = <i64>((list >> SLOT_BITS) * SLOT_BITS);
+  const above = (elapsed >> (shift + SLOT_BITS)) << (shift + SLOT_BITS);
+  return above | (<i64>(list & 63) << shift);
+}
+
+/** The earliest non-empty list, or -1. */
+function earliestList(): i32 {
+  for (let level = 0; level < LEVELS; level++) {
+    const bits = occupancy(level);
+    if (bits != 0) return (level << SLOT_BITS) | <i32>ctz(bits);
+  }
+  const head = headOf(OVERFLOW);
+  return nextOf(head) != head ? OVERFLOW : -1;
+}
+
+/** Called by timers.ts for a timer not in any list: links it into the list
+ *  for deadline `d` and returns true, or returns false when d's tick is at or
+ *  before `elapsed` (the caller puts it in the near heap instead). */
+export function wheelPlace(node: i32, d: f64): bool {
+  const tick = tickOf(d);
+  if (tick <= elapsed) return false;
+  const list = listFor(tick);
+  if (list != OVERFLOW) {
+    const level = list >> SLOT_BITS;
+    setOccupancy(level, occupancy(level) | (<u64>1 << <u64>(list & 63)));
+  }
+  const head = headOf(list);
+  const tail = prevOf(head);
+  setNext(tail, node);
+  setPrev(node, tail);
+  setNext(node, head);
+  setPrev(head, node);
+  if (d < minDeadline) minDeadline = d; // exact when minValid, harmless when not
+  return true;
+}
+
+/** Called by timers.ts to take a timer that is in a list out of it. */
+export function wheelUnlink(node: i32): void {
+  const prev = prevOf(node), next = nextOf(node);
+  setNext(prev, next);
+  setPrev(next, prev);
+  // Only a list's head is both neighbours of its last timer.
+  if (prev == next) {
+    const list = -1 - prev;
+    if (list != OVERFLOW) {
+      const level = list >> SLOT_BITS;
+      setOccupancy(level, occupancy(level) & ~(<u64>1 << <u64>(list & 63)));
+    }
+  }
+  const d = deadlineOf(node);
+  // Removing an Infinity leaves the least deadline Infinity (or nothing).
+  if (d == minDeadline && d != Infinity) minValid = false;
+}
+
+/** Empties `list` and returns its first timer; the chain of its timers is
+ *  followed with nextOf and ends at a negative node. */
+function takeList(list: i32): i32 {
+  const head = headOf(list);
+  const first = nextOf(head);
+  setNext(prevOf(head), head); // the chain ends at the head (negative)
+  setNext(head, head);
+  setPrev(head, head);
+  if (list != OVERFLOW) {
+    const level = list >> SLOT_BITS;
+    setOccupancy(level, occupancy(level) & ~(<u64>1 << <u64>(list & 63)));
+  }
+  minValid = false;
+  return first;
+}
+
+/** Called by timers.ts when the near heap is empty: if the earliest list
+ *  starts at or before `limit`, moves `elapsed` to its start and returns its
+ *  detached chain (the caller places every timer of it again: some go to the
+ *  heap, the rest to lower levels). Else returns -1 and changes nothing. */
+export function wheelDetach(limit: i64): i32 {
+  const list = earliestList();
+  if (list < 0) return -1;
+  const start = listStart(list);
+  if (start > limit) return -1;
+  if (start > elapsed) elapsed = start;
+  return takeList(list);
+}
+
+/** Called by timers.ts after wheelDetach(limit) returned -1: moves `elapsed`
+ *  up to `limit`, which is then before every list's start. */
+export function wheelAdvance(limit: i64): void {
+  if (limit > elapsed) elapsed = limit;
+}
+
+/** The last tick of `elapsed`'s level-0 block: level-0 lists start at or
+ *  before it, all others after it. */
+export function wheelBlockEnd(): i64 { return elapsed | 63; }
+
+/** The least deadline in the wheel, +Infinity when it is empty. O(1) while
+ *  the cache holds; else a scan of the earliest list, which holds it. */
+export function wheelEarliestDeadline(): f64 {
+  if (minValid) return minDeadline;
+  let least = Infinity;
+  const list = earliestList();
+  if (list >= 0) {
+    for (let node = nextOf(headOf(list)); node >= 0; node = nextOf(node)) {
+      const d = deadlineOf(node);
+      if (d < least) least = d;
+    }
+  }
+  minDeadline = least;
+  minValid = true;
+  return least;
+}
+
+/** Called by timerClear: detaches every list without moving `elapsed`;
+ *  returns a chain as wheelDetach does, or -1 when the wheel is empty. */
+export function wheelDetachAny(): i32 {
+  const list = earliestList();
+  if (list < 0) return -1;
+  return takeList(list);
+}
+
+/** Called by timerClear once every list is empty: back to tick 0. Any
+ *  `elapsed` is consistent with an empty wheel. */
+export function wheelReset(): void {
+  elapsed = 0;
+  minDeadline = Infinity;
+  minValid = true;
+}
+
+@inline export function wheelElapsed(): i64 { return elapsed; }
+
+/** Returns 0 when every invariant above holds and the lists hold `expected`
+ *  timers (the caller's count), else a code in 1..9. */
+export function wheelCheck(expected: i32): i32 {
+  let found = 0;
+  let least = Infinity;
+  for (let list = 0; list <= OVERFLOW; list++) {
+    const head = headOf(list);
+    let prev = head;
+    for (let node = nextOf(head); node != head; node = nextOf(node)) {
+      if (node < 0 || node >= recordsCapacity()) return 1;
+      if (prevOf(node) != prev) return 2;
+      const d = deadlineOf(node);
+      const tick = tickOf(d);
+      if (tick <= elapsed || listFor(tick) != list) return 3;
+      if (d < least) least = d;
+      if (++found > expected) return 4; // also ends a cycle that skips the head
+      prev = node;
+    }
+    if (prevOf(head) != prev) return 5;
+    if (list < OVERFLOW) {
+      const bit = (occupancy(list >> SLOT_BITS) >> <u64>(list & 63)) & 1;
+      if ((bit != 0) != (prev != head)) return 6;
+    }
+  }
+  if (found != expected) return 7;
+  if (minValid && minDeadline != least) return 8;
+  return 0;
+}
