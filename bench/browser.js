@@ -6,7 +6,7 @@
 // DevTools protocol (Performance.getMetrics TaskDuration); memory is not
 // measured here (a page cannot see memory outside its JS heap).
 import { createServer } from "node:http";
-import { cpus, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { chromium } from "playwright-core";
@@ -64,6 +64,7 @@ try {
     runtime: `Chromium ${context.browser()?.version() ?? (await page.evaluate(() => navigator.userAgent))} (headless)`,
     quick,
     note: process.env.BENCH_NOTE,
+    loadBefore: loadavg()[0],
   };
   console.log(header(meta));
   const started = performance.now();
@@ -81,8 +82,9 @@ try {
   }, quick);
   rows.push(...(await sizeRows()));
   meta.seconds = Math.round((performance.now() - started) / 1000);
+  meta.loadAfter = loadavg()[0];
   console.log(renderTables(rows));
-  console.log(`\n${meta.seconds} s`);
+  console.log(`\n${meta.seconds} s; load average (1 min) at the end: ${meta.loadAfter.toFixed(1)}`);
   mkdirSync("bench/results", { recursive: true });
   writeFileSync(quick ? "bench/results/browser.quick.tmp" : "bench/results/browser.json", JSON.stringify({ meta, rows }, null, 2) + "\n");
 } finally {

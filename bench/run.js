@@ -1,7 +1,7 @@
 // npm run bench: every workload in this Node process, printed as tables and
 // written to bench/results/node.json. Needs --expose-gc (the npm script passes
 // it). BENCH_QUICK=1 runs small sizes once, to check that the suite works.
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { bundleSuite } from "./bundle.js";
 import { sizeRows } from "./size.js";
@@ -19,7 +19,7 @@ const env = {
   gc: () => globalThis.gc(),
   cpuMs: async () => { const { user, system } = process.cpuUsage(); return (user + system) / 1000; },
   memory: () => { const m = process.memoryUsage(); return { heap: m.heapUsed, external: m.external }; },
-  log: (line) => console.error(`  ${line}`),
+  log: (line) => console.error(`  ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s  ${line}`),
 };
 
 const meta = {
@@ -29,13 +29,15 @@ const meta = {
   runtime: `Node ${process.version}, V8 ${process.versions.v8}`,
   quick,
   note: process.env.BENCH_NOTE,
+  loadBefore: loadavg()[0],
 };
-console.log(header(meta));
 const started = performance.now();
+console.log(header(meta));
 const rows = await runSuite(env, new Uint8Array(readFileSync("build/core.wasm")), { quick });
 rows.push(...(await sizeRows()));
 meta.seconds = Math.round((performance.now() - started) / 1000);
+meta.loadAfter = loadavg()[0];
 console.log(renderTables(rows));
-console.log(`\n${meta.seconds} s`);
+console.log(`\n${meta.seconds} s; load average (1 min) at the end: ${meta.loadAfter.toFixed(1)}`);
 mkdirSync("bench/results", { recursive: true });
 writeFileSync(quick ? "bench/results/node.quick.tmp" : "bench/results/node.json", JSON.stringify({ meta, rows }, null, 2) + "\n");

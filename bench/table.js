@@ -23,8 +23,36 @@ export function header(meta) {
   return [
     `wasm-ioloop benchmarks, ${meta.date}`,
     `machine: ${meta.cpu}, ${meta.cores} cores; runtime: ${meta.runtime}`,
+    `load average (1 min) when it began: ${meta.loadBefore?.toFixed(1)}; on ${meta.cores} cores, above ${meta.cores} means other work shared the machine`,
     meta.note ? `note: ${meta.note}` : "",
   ].filter(Boolean).join("\n");
+}
+
+/** One cell: the median, and the ratio unless this is the baseline. */
+function cell(row, peer) {
+  const figure = row.values[peer];
+  if (!figure) return "-";
+  const r = ratio(row, figure.median);
+  return r === undefined || peer === row.baseline ? format(figure.median) : `${format(figure.median)} (${r.toFixed(2)}x)`;
+}
+
+/** The same tables in Markdown, for the README. */
+export function renderMarkdown(rows) {
+  const out = [];
+  for (const workload of [...new Set(rows.map((r) => r.workload))]) {
+    const group = rows.filter((r) => r.workload === workload);
+    const peers = [...new Set(group.flatMap((r) => Object.keys(r.values)))];
+    const baseline = group[0].baseline;
+    out.push("", `**${workload}** (${group[0].unit}, ${group[0].better} is better${baseline ? `; ratio vs ${baseline}, above 1x is better` : ""})`, "");
+    out.push(`| | ${peers.join(" | ")} |`, `|---|${peers.map(() => "---:").join("|")}|`);
+    for (const row of group) {
+      out.push(`| ${row.param} | ${peers.map((p) => cell(row, p)).join(" | ")} |`);
+      for (const [what, perPeer] of Object.entries(row.extra ?? {})) {
+        out.push(`| ${what} | ${peers.map((p) => (perPeer[p] === undefined ? "" : format(perPeer[p]))).join(" | ")} |`);
+      }
+    }
+  }
+  return out.join("\n");
 }
 
 export function renderTables(rows) {
@@ -37,12 +65,7 @@ export function renderTables(rows) {
     out.push("", `${workload} (${group[0].unit}, ${group[0].better} is better${baseline ? `; ratio vs ${baseline}, >1x is better` : ""})`);
     const lines = [["", ...peers]];
     for (const row of group) {
-      lines.push([row.param, ...peers.map((p) => {
-        const figure = row.values[p];
-        if (!figure) return "-";
-        const r = ratio(row, figure.median);
-        return r === undefined || p === row.baseline ? format(figure.median) : `${format(figure.median)} (${r.toFixed(2)}x)`;
-      })]);
+      lines.push([row.param, ...peers.map((p) => cell(row, p))]);
       for (const [what, perPeer] of Object.entries(row.extra ?? {})) {
         lines.push([`  ${what}`, ...peers.map((p) => (perPeer[p] === undefined ? "" : format(perPeer[p])))]);
       }
