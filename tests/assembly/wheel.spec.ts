@@ -1,0 +1,132 @@
+import { recordsReserve, setDeadline, nextOf } from "../../assembly/records";
+import {
+  tickOf, wheelPlace, wheelUnlink, wheelDetach, wheelAdvance, wheelBlockEnd,
+  wheelEarliestDeadline, wheelDetachAny, wheelReset, wheelElapsed, wheelCheck,
+} from "../../assembly/wheel";
+
+/** Places node `node` with deadline `d`; true if the wheel took it. */
+function put(node: i32, d: f64): bool {
+  setDeadline(node, d);
+  return wheelPlace(node, d);
+}
+
+/** The nodes of a detached chain, in chain order. */
+function chain(first: i32): i32[] {
+  const nodes: i32[] = [];
+  for (let node = first; node >= 0; node = nextOf(node)) nodes.push(node);
+  return nodes;
+}
+
+function empty(): void {
+  while (wheelDetachAny() >= 0) { /* drop every list */ }
+  wheelReset();
+}
+
+describe("wheel", () => {
+  beforeEach(() => { recordsReserve(64); empty(); });
+
+  it("maps deadlines to ticks: floor, -1 for the past, one tick past 2^62", () => {
+    expect(tickOf(5.9)).toBe(5);
+    expect(tickOf(0)).toBe(0);
+    expect(tickOf(-0.5)).toBe(-1);
+    expect(tickOf(-1e300)).toBe(-1);
+    expect(tickOf(1e300)).toBe(tickOf(Infinity));
+  });
+
+  it("refuses a deadline at or before the elapsed tick", () => {
+    wheelAdvance(100);
+    expect(put(0, 100.9)).toBe(false);
+    expect(put(1, -3)).toBe(false);
+    expect(put(2, 101)).toBe(true);
+    expect(wheelCheck(1)).toBe(0);
+  });
+
+  it("detaches lists earliest first, moving elapsed to each list's start", () => {
+    // One timer per level: ticks 1 (level 0), 100 (1), 5000 (2), 300000 (3),
+    // 2^24 + 1 (4), 2^30 + 1 (5), 2^40 (overflow).
+    const ticks: f64[] = [2 ** 40, 1073741825, 16777217, 300000, 5000, 100, 1];
+    for (let i = 0; i < ticks.length; i++) expect(put(i, ticks[i])).toBe(true);
+    expect(wheelCheck(7)).toBe(0);
+    expect(wheelEarliestDeadline()).toBe(1);
+
+    const level0 = chain(wheelDetach(1));
+    expect(level0.length).toBe(1);
+    expect(level0[0]).toBe(6);
+    expect(wheelElapsed()).toBe(1);
+    expect(wheelCheck(6)).toBe(0);
+
+    // Level 1's list for tick 100 starts at 64: nothing starts by 63.
+    expect(wheelDetach(63)).toBe(-1);
+    const level1 = chain(wheelDetach(1000));
+    expect(level1.length).toBe(1);
+    expect(level1[0]).toBe(5);
+    expect(wheelElapsed()).toBe(64);
+    expect(wheelCheck(5)).toBe(0);
+  });
+
+  it("cascades a high list into lower ones as elapsed reaches it", () => {
+    expect(put(0, 300000)).toBe(true);
+    expect(put(1, 300001)).toBe(true);
+    let first = wheelDetach(300000); // level 3's list starting at 262144
+    expect(wheelElapsed()).toBe(262144);
+    let nodes = chain(first);
+    expect(nodes.length).toBe(2);
+    // Both go back in, lower down, and the wheel is whole again.
+    expect(wheelPlace(nodes[0], 300000)).toBe(true);
+    expect(wheelPlace(nodes[1], 300001)).toBe(true);
+    expect(wheelCheck(2)).toBe(0);
+    // Down the levels until elapsed reaches tick 300000's own list.
+    for (first = wheelDetach(300000); first >= 0; first = wheelDetach(300000)) {
+      nodes = chain(first);
+      if (wheelElapsed() == 300000) break;
+      for (let i = 0; i < nodes.length; i++) expect(wheelPlace(nodes[i], 300000 + <f64>nodes[i])).toBe(true);
+    }
+    expect(nodes.length).toBe(1);
+    expect(nodes[0]).toBe(0);
+    expect(wheelCheck(1)).toBe(0);
+  });
+
+  it("unlinks from every level and the overflow list in O(1), clearing occupancy", () => {
+    const ticks: f64[] = [1, 100, 5000, 300000, 16777217, 1073741825, 2 ** 40, Infinity];
+    for (let i = 0; i < ticks.length; i++) expect(put(i, ticks[i])).toBe(true);
+    for (let i = ticks.length - 1; i >= 0; i--) {
+      wheelUnlink(i);
+      expect(wheelCheck(i)).toBe(0);
+    }
+    expect(wheelDetachAny()).toBe(-1);
+    expect(wheelEarliestDeadline()).toBe(Infinity);
+  });
+
+  it("knows the least deadline after the least is unlinked, by scanning the earliest list", () => {
+    expect(put(0, 5000.75)).toBe(true);
+    expect(put(1, 5000.25)).toBe(true);
+    expect(put(2, 5001.5)).toBe(true);
+    expect(wheelEarliestDeadline()).toBe(5000.25);
+    wheelUnlink(1);
+    expect(wheelEarliestDeadline()).toBe(5000.75);
+    expect(wheelCheck(2)).toBe(0);
+  });
+
+  it("advances elapsed only forward, and only before the earliest list", () => {
+    expect(put(0, 200)).toBe(true); // level 1, list starting at 192
+    wheelAdvance(150);
+    expect(wheelElapsed()).toBe(150);
+    wheelAdvance(20);
+    expect(wheelElapsed()).toBe(150);
+    expect(wheelBlockEnd()).toBe(191);
+    expect(wheelCheck(1)).toBe(0);
+  });
+
+  it("brings overflow timers into the wheel when elapsed enters their span", () => {
+    const far: f64 = 2 ** 36 + 10;
+    expect(put(0, far)).toBe(true);
+    expect(put(1, Infinity)).toBe(true);
+    const nodes = chain(wheelDetach(<i64>far));
+    expect(wheelElapsed()).toBe(<i64>(2 ** 36));
+    expect(nodes.length).toBe(2);
+    expect(wheelPlace(0, far)).toBe(true);
+    expect(wheelPlace(1, Infinity)).toBe(true); // still overflow
+    expect(wheelCheck(2)).toBe(0);
+    expect(wheelEarliestDeadline()).toBe(far);
+  });
+});
