@@ -1,10 +1,12 @@
-// A plain TypeScript port of the core's current timer store (assembly/heap.ts
-// and assembly/timers.ts): an indexed 4-ary min-heap ordered by (deadline,
-// sequence), slots from a free list, ids that carry a generation.
+// A plain TypeScript port of the core's first timer store (assembly/heap.ts
+// and assembly/timers.ts as of the project's first commit, before the wheel): an
+// indexed 4-ary min-heap ordered by (deadline, sequence), slots from a free
+// list, ids that carry a generation.
 //
-// It exists to show what WebAssembly itself adds: the algorithm, the memory
-// layout (parallel typed arrays, no objects) and the contract are the core's,
-// line for line; only the language differs.
+// The algorithm, the memory layout (parallel typed arrays, no objects) and
+// the contract are that store's, line for line: beside the wheel port it shows
+// what the wheel adds, beside the flatqueue-style baseline what a 4-ary
+// indexed heap in typed arrays is worth in plain JavaScript.
 //
 // The shape every store in bench/ has:
 //   schedule(deadline) -> id     id = generation * 2^22 + slot
