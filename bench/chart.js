@@ -56,7 +56,7 @@ const legend = peers.map((peer) => {
   legendY += 16;
   return line;
 });
-const width = PANEL * panels.length;
+const width = Math.max(PANEL * panels.length, 720);
 const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">
 <rect width="100%" height="100%" fill="#fff"/>
 <text x="10" y="18" font-weight="bold">Speed relative to the row's baseline (best JS, or setTimeout for full loop); log scale, right is faster</text>
