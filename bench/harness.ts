@@ -81,13 +81,16 @@ export function ownCopy<K extends Kernel>(kernel: K, peer: string): K {
 
 /** Runs `measure` for every peer, `rounds` times, rotating the order each
  *  round so that no peer always runs first or right after a GC-heavy one;
- *  returns each peer's median and runs. */
+ *  returns each peer's median and runs. With `budgetMs`, no round starts
+ *  once that much time has passed (the first always runs): for workloads
+ *  whose one run can take minutes on a loaded machine. */
 export async function interleave<P extends { name: string }>(
-  env: Env, rounds: number, peers: readonly P[], measure: (peer: P) => number | Promise<number>,
+  env: Env, rounds: number, peers: readonly P[], measure: (peer: P) => number | Promise<number>, budgetMs = Infinity,
 ): Promise<Record<string, Figure>> {
   const runs: Record<string, number[]> = {};
   for (const peer of peers) runs[peer.name] = [];
-  for (let round = 0; round < rounds; round++) {
+  const start = env.now();
+  for (let round = 0; round < rounds && (round === 0 || env.now() - start < budgetMs); round++) {
     for (let k = 0; k < peers.length; k++) {
       const peer = peers[(k + round) % peers.length];
       env.gc?.();

@@ -3,11 +3,15 @@
 // timer each). Reported: CPU per timer (scheduling, waiting and firing: Node's
 // process.cpuUsage, all threads; Chromium's main-thread task time) and how
 // late they fired (fire time minus the time scheduling began plus the delay).
+// Rounds stop once a minute has passed at one N (see the JSON's runs).
 
 import { IOLoop } from "../../src/index";
 import { interleave, quantile, randoms, type Env, type Row } from "../harness";
 
 const MAX_DELAY_MS = 1000;
+/** No new round starts after this long at one N: a million setTimeouts can
+ *  take minutes in a browser on a loaded machine. */
+const ROUNDS_BUDGET_MS = 60_000;
 
 interface FullLoopPeer { name: string; schedule(delays: Float64Array, onFire: (i: number) => void): Promise<void> }
 
@@ -71,7 +75,7 @@ export async function fullLoop(env: Env, module: WebAssembly.Module, sizes: numb
       const outcome = await measure(env, peer, delays);
       (outcomes[peer.name] ??= []).push(outcome);
       return outcome.cpuUs;
-    });
+    }, ROUNDS_BUDGET_MS);
     for (const peer of peers) {
       const list = outcomes[peer.name].sort((a, b) => a.cpuUs - b.cpuUs);
       const mid = list[list.length >> 1]; // the run whose CPU is the median's
