@@ -59,7 +59,7 @@ const legend = peers.map((peer) => {
 const width = Math.max(PANEL * panels.length, 720);
 const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">
 <rect width="100%" height="100%" fill="#fff"/>
-<text x="10" y="18" font-weight="bold">Speed relative to the row's baseline (best JS, or setTimeout for full loop); log scale, right is faster</text>
+<text x="10" y="18" font-weight="bold">Speed relative to the row's baseline (best JS, or setTimeout for full loop); log scale, right is faster; bars stop at 1/16x and 16x</text>
 <text x="10" y="36" font-size="11">${escape(`${loaded[0].results.meta.cpu}, ${loaded[0].results.meta.cores} cores; ${loaded[0].results.meta.date}`)}</text>
 ${panels.map((p) => p.svg).join("\n")}
 ${legend.join("\n")}
