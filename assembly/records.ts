@@ -55,14 +55,10 @@ export function recordsReserve(limit: i32): void {
   if (limit <= recordCapacity) return;
   const grown = nextCapacity(recordCapacity, limit);
   const bytes = <usize>(HEADS + grown) << RECORD_SHIFT;
-  const fresh = heap.alloc(bytes);
-  if (block != 0) {
-    memory.copy(fresh, block, <usize>(HEADS + recordCapacity) << RECORD_SHIFT);
-    heap.free(block);
-  }
   const first = block == 0;
-  block = fresh;
-  base = fresh + (<usize>HEADS << RECORD_SHIFT);
+  // realloc grows in place when the allocator can, and copies otherwise.
+  block = first ? heap.alloc(bytes) : heap.realloc(block, bytes);
+  base = block + (<usize>HEADS << RECORD_SHIFT);
   recordCapacity = grown;
   if (first) {
     for (let h = -HEADS; h < 0; h++) { setNext(h, h); setPrev(h, h); }

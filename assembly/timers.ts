@@ -44,7 +44,7 @@ import {
   generationOf, setGeneration, recordsReserve, recordsCapacity,
 } from "./records";
 import {
-  tickOf, wheelPlace, wheelUnlink, wheelDetach, wheelAdvance, wheelBlockEnd,
+  tickOf, wheelPlace, wheelUnlink, wheelDetach, wheelAdvance, wheelNearEnd,
   wheelEarliestDeadline, wheelDetachAny, wheelReset, wheelElapsed, wheelCheck,
 } from "./wheel";
 
@@ -197,11 +197,13 @@ export function timerPopDue(now: f64): i32 {
 
 /** Called by the host to arm its timer: the earliest deadline, or +Infinity
  *  when nothing is pending. When the heap is empty and the wheel's earliest
- *  list is one tick (level 0, at most 63 ticks ahead), that list moves to the
- *  heap, which then knows the answer; a farther list is scanned instead, so
- *  that `elapsed` never runs far ahead of the time the host reports. */
+ *  list starts within the next block of 64 ticks (wheelNearEnd), lists move
+ *  out until the heap holds the earliest timer, which is then the answer: they
+ *  would move out within 128 ms anyway. A farther list is scanned instead
+ *  (wheelEarliestDeadline), so that `elapsed` never runs far ahead of the
+ *  time the host reports. */
 export function timerNextDeadline(): f64 {
-  if (heapSize() == 0) refill(wheelBlockEnd());
+  while (heapSize() == 0 && refill(wheelNearEnd())) { /* down the levels */ }
   return heapSize() > 0 ? heapMinKey() : wheelEarliestDeadline();
 }
 

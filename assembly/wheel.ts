@@ -17,8 +17,8 @@
 //     within a level a higher slot holds later ticks: the earliest non-empty
 //     list holds the earliest timers;
 //   - bit s of occupied[L] is set iff list L*64 + s is not empty;
-//   - `elapsed` only grows, and only to a tick at or before the start of the
-//     earliest non-empty list (wheelDetach moves it to that start and takes
+//   - `elapsed` only grows (but for wheelReset, on an empty wheel), and only
+//     to a tick at or before the start of the earliest non-empty list (wheelDetach moves it to that start and takes
 //     the list away; wheelAdvance stops before it), so the first invariant
 //     survives every move of `elapsed` without touching any other list;
 //   - when minValid, minDeadline is the least deadline in the wheel
@@ -28,7 +28,7 @@
 // with a head node, so that unlinking is O(1) and needs no search.
 
 import {
-  HEADS, deadlineOf, nextOf, prevOf, setNext, setPrev, recordsCapacity,
+  deadlineOf, nextOf, prevOf, setNext, setPrev, recordsCapacity,
 } from "./records";
 
 const LEVELS: i32 = 6;
@@ -155,9 +155,10 @@ export function wheelAdvance(limit: i64): void {
   if (limit > elapsed) elapsed = limit;
 }
 
-/** The last tick of `elapsed`'s level-0 block: level-0 lists start at or
- *  before it, all others after it. */
-export function wheelBlockEnd(): i64 { return elapsed | 63; }
+/** The last tick of the 64-tick block after `elapsed`'s: the lists that
+ *  start by it are level-0 lists and the one list (of any level above) that
+ *  starts where `elapsed`'s block ends. */
+export function wheelNearEnd(): i64 { return (elapsed | 63) + 64; }
 
 /** The least deadline in the wheel, +Infinity when it is empty. O(1) while
  *  the cache holds; else a scan of the earliest list, which holds it. */

@@ -5,7 +5,7 @@
 // we know). bench/run.js is the full benchmark; this one only prints
 // ns/operation, medians of interleaved runs in one process.
 //
-//   npm run build:core && node --experimental-strip-types bench/store-quick.js [runs] [filter]
+//   npm run build:core && node --experimental-strip-types bench/store-quick.js [runs] [workload] [store]
 //
 // Times are CPU time of this process (process.cpuUsage), so that other work
 // on a shared machine inflates them less than wall-clock time would.
@@ -19,6 +19,7 @@ import { WheelStore } from "./peers/wheel-store.ts";
 const SLOT_SCALE = 2 ** 22;
 const RUNS = Number(process.argv[2] ?? 5);
 const FILTER = process.argv[3] ?? "";
+const ONLY = process.argv[4]; // one store's name, for profiling
 
 /** CPU milliseconds used by this process so far. */
 function cpuMs() {
@@ -164,7 +165,8 @@ function mixed(store, iterations = 300_000) {
     live[i] = last;
     liveIndex[last % SLOT_SCALE] = i;
   };
-  // Delays up to 2 * 50 s with 2 net new timers per ms keep ~100k live.
+  // Delays up to 100 s: it starts at 100k live and ends near 126k, firing
+  // about 1.9 timers per iteration.
   const DELAY = 100_000;
   let now = NOW;
   while (count < 100_000) add(now + r[k++] * DELAY);
@@ -219,11 +221,14 @@ for (const [workload, run] of Object.entries(WORKLOADS)) {
   if (!workload.includes(FILTER)) continue;
   const times = Object.fromEntries(Object.keys(STORES).map((name) => [name, []]));
   for (let i = 0; i < RUNS; i++) {
-    for (const [name, make] of Object.entries(STORES)) times[name].push(run(make()));
+    for (const [name, make] of Object.entries(STORES)) {
+      if (ONLY === undefined || name.startsWith(ONLY)) times[name].push(run(make()));
+    }
   }
   const best = median(times["flatqueue + ids + slot table"]);
   console.log(`\n${workload}`);
   for (const name of Object.keys(STORES)) {
+    if (times[name].length === 0) continue;
     const m = median(times[name]);
     console.log(`  ${name.padEnd(30)} ${m.toFixed(1).padStart(8)}   x${(best / m).toFixed(2)} vs flatqueue`);
   }

@@ -123,7 +123,7 @@ export class WheelStore {
   }
 
   nextDeadline(): number {
-    if (this.heapCount === 0) this.refill(this.elapsed - (this.elapsed % 64) + 63);
+    while (this.heapCount === 0 && this.refill(this.elapsed - (this.elapsed % 64) + 127)) { /* down the levels */ }
     return this.heapCount > 0 ? this.keys[0] : this.wheelEarliestDeadline();
   }
 

@@ -1,6 +1,6 @@
 import { recordsReserve, setDeadline, nextOf } from "../../assembly/records";
 import {
-  tickOf, wheelPlace, wheelUnlink, wheelDetach, wheelAdvance, wheelBlockEnd,
+  tickOf, wheelPlace, wheelUnlink, wheelDetach, wheelAdvance, wheelNearEnd,
   wheelEarliestDeadline, wheelDetachAny, wheelReset, wheelElapsed, wheelCheck,
 } from "../../assembly/wheel";
 
@@ -113,7 +113,7 @@ describe("wheel", () => {
     expect(wheelElapsed()).toBe(150);
     wheelAdvance(20);
     expect(wheelElapsed()).toBe(150);
-    expect(wheelBlockEnd()).toBe(191);
+    expect(wheelNearEnd()).toBe(255);
     expect(wheelCheck(1)).toBe(0);
   });
 
