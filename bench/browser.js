@@ -19,7 +19,7 @@ const quick = process.env.BENCH_QUICK === "1";
 
 const files = {
   "/": { type: "text/html", body: Buffer.from("<!doctype html><title>wasm-ioloop bench</title>") },
-  "/suite.js": { type: "text/javascript", body: readFileSync(await bundleSuite()) },
+  "/suite.js": { type: "text/javascript", body: readFileSync(await bundleSuite("browser")) },
   "/core.wasm": { type: "application/wasm", body: readFileSync("build/core.wasm") },
   "/favicon.ico": { type: "image/x-icon", body: Buffer.alloc(0) },
 };
@@ -80,7 +80,7 @@ try {
     };
     return runSuite(env, wasm, { quick });
   }, quick);
-  rows.push(...(await sizeRows()));
+  rows.push(...(await sizeRows("browser")));
   meta.seconds = Math.round((performance.now() - started) / 1000);
   meta.loadAfter = loadavg()[0];
   console.log(renderTables(rows));

@@ -22,12 +22,15 @@ async function bundle(entry, outDir, minify) {
   return `${outDir}/bundle.js`;
 }
 
+// Each runner bundles into its own folder (`runner`), so that the Node and
+// the Chromium runs can be started side by side.
+
 /** The suite, unminified (kernels are copied from their source text). */
-export function bundleSuite() {
-  return bundle(`${root}/bench/suite.ts`, `${root}/bench/.build/suite`, false);
+export function bundleSuite(runner) {
+  return bundle(`${root}/bench/suite.ts`, `${root}/bench/.build/${runner}/suite`, false);
 }
 
 /** The host, as a bundler would ship it: src/index.ts, minified. */
-export function bundleHost() {
-  return bundle(`${root}/src/index.ts`, `${root}/bench/.build/host`, true);
+export function bundleHost(runner) {
+  return bundle(`${root}/src/index.ts`, `${root}/bench/.build/${runner}/host`, true);
 }

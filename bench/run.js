@@ -12,7 +12,7 @@ if (typeof globalThis.gc !== "function") {
   process.exit(1);
 }
 const quick = process.env.BENCH_QUICK === "1";
-const { runSuite } = await import(await bundleSuite());
+const { runSuite } = await import(await bundleSuite("node"));
 
 const env = {
   now: () => performance.now(),
@@ -34,7 +34,7 @@ const meta = {
 const started = performance.now();
 console.log(header(meta));
 const rows = await runSuite(env, new Uint8Array(readFileSync("build/core.wasm")), { quick });
-rows.push(...(await sizeRows()));
+rows.push(...(await sizeRows("node")));
 meta.seconds = Math.round((performance.now() - started) / 1000);
 meta.loadAfter = loadavg()[0];
 console.log(renderTables(rows));

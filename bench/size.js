@@ -4,8 +4,8 @@ import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { bundleHost } from "./bundle.js";
 
-export async function sizeRows() {
-  const files = { "core.wasm": "build/core.wasm", "host JS (minified)": await bundleHost() };
+export async function sizeRows(runner) {
+  const files = { "core.wasm": "build/core.wasm", "host JS (minified)": await bundleHost(runner) };
   const values = {};
   const raw = {};
   for (const [name, path] of Object.entries(files)) {
