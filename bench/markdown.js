@@ -1,0 +1,8 @@
+// node bench/markdown.js [results.json]: prints the results as Markdown
+// tables, the form the README's "Benchmarks" section shows them in.
+import { readFileSync } from "node:fs";
+import { header, renderMarkdown } from "./table.js";
+
+const { meta, rows } = JSON.parse(readFileSync(process.argv[2] ?? "bench/results/node.json", "utf8"));
+console.log(header(meta).split("\n").map((line) => `${line}  `).join("\n"));
+console.log(renderMarkdown(rows));
