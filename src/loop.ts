@@ -161,7 +161,7 @@ export class IOLoop {
     try { timeout.id = this.core.schedule(timeout.deadline); } catch (error) { throw this.coreError(error); }
     timeout.state = TimeoutState.Pending;
     this.timeouts.add(timeout);
-    this.poke();
+    this.pokeDeadline(timeout.deadline);
     return timeout;
   }
 
@@ -185,7 +185,7 @@ export class IOLoop {
     this.checkOpen("Timeout.refresh");
     timeout.deadline = this.scheduleTime() + timeout.delay;
     if (timeout.state === TimeoutState.Pending && this.core.move(timeout.id, timeout.deadline)) {
-      this.poke();
+      this.pokeDeadline(timeout.deadline);
       return;
     }
     this.schedule(timeout); // it was due or had fired: a new entry, same handle
@@ -416,6 +416,11 @@ export class IOLoop {
    *  iteration (inside one, iterate() arms once at its end). */
   private poke(): void {
     if (this.state === RUNNING && !this.inIteration) this.wakeUps.poke();
+  }
+
+  /** The same, for a timeout scheduled or moved to `deadline`. */
+  private pokeDeadline(deadline: number): void {
+    if (this.state === RUNNING && !this.inIteration) this.wakeUps.pokeDeadline(deadline);
   }
 
   /** The macrotask wake ran. */

@@ -52,6 +52,14 @@ export class WakeUps {
     if (!this.wakeQueued) this.arm();
   }
 
+  /** A timeout for `deadline` was scheduled or moved from outside an
+   *  iteration. A queued wake-up, or a host timer armed to fire no later,
+   *  already covers it, so most schedules make no call into the core. */
+  pokeDeadline(deadline: number): void {
+    if (this.wakeQueued || (this.hostTimer !== undefined && this.hostTimerDeadline <= deadline)) return;
+    this.arm();
+  }
+
   /** Chooses the next wake-up from what the core holds. */
   arm(): void {
     if (this.core.hasImmediateWork()) return this.queueWake();
