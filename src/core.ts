@@ -10,6 +10,8 @@
 //     cannot grow). A trap leaves the instance in an unknown state, so the
 //     first one marks this Core failed and every later call throws the cause.
 
+import { checkFunction } from "./validate.js";
+
 export interface CoreExports {
   memory?: WebAssembly.Memory;
   timerSchedule(deadline: number): number;
@@ -39,9 +41,7 @@ let defaultModule: Promise<WebAssembly.Module> | undefined;
 /** Called once by each runtime entry (src/runtime/*.ts) to say how its
  *  runtime finds core.wasm. The module is compiled once and shared. */
 export function setCoreLoader(loader: CoreLoader): void {
-  if (typeof loader !== "function") {
-    throw new TypeError(`setCoreLoader: loader must be a function returning a WebAssembly.Module promise, got ${loader === null ? "null" : typeof loader}`);
-  }
+  checkFunction("setCoreLoader", "loader", loader);
   defaultLoader = loader;
   defaultModule = undefined;
 }

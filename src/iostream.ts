@@ -26,8 +26,8 @@ import { IOLoop } from "./loop.js";
 import { BYTES, NOT_YET, READ_NAMES, ReadRequest, TOO_LONG, UNTIL, UNTIL_CLOSE, type ReadKind } from "./read-request.js";
 import { StreamBufferFullError, StreamClosedError, UnsatisfiableReadError } from "./sources/errors.js";
 import type { ByteSink, ByteSource } from "./sources/source.js";
-import { checkBoolean, checkByteCount, encoder, toBytes } from "./sources/validate.js";
-import { checkOptions, describe } from "./validate.js";
+import { checkByteCount, encoder, toBytes } from "./sources/validate.js";
+import { checkBoolean, checkOptions, describe } from "./validate.js";
 
 export interface IOStreamOptions {
   /** Where write() goes. Default: the source itself if it has write() (a

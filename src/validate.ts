@@ -26,6 +26,14 @@ export function checkTime(where: string, name: string, value: unknown): asserts 
   if (Number.isNaN(value)) throw new RangeError(`${where}: ${name} must not be NaN`);
 }
 
+/** A finite number: for times that must not be NaN or infinite. */
+export function checkFinite(where: string, name: string, value: unknown): asserts value is number {
+  if (typeof value !== "number") {
+    throw new TypeError(`${where}: ${name} must be a number of milliseconds, got ${describe(value)}`);
+  }
+  if (!Number.isFinite(value)) throw new RangeError(`${where}: ${name} must be finite, got ${value}`);
+}
+
 export function checkPositive(where: string, name: string, value: unknown, unit = "milliseconds"): asserts value is number {
   if (typeof value !== "number" || !(value > 0) || !Number.isFinite(value)) {
     throw new RangeError(`${where}: ${name} must be a positive finite number of ${unit}, got ${describe(value)}`);
@@ -50,6 +58,18 @@ export function checkSource(where: string, value: unknown): void {
     return;
   }
   throw new TypeError(`${where}: source must be a non-negative integer or an object, got ${describe(value)}`);
+}
+
+export function checkBoolean(where: string, name: string, value: unknown): asserts value is boolean {
+  if (typeof value !== "boolean") throw new TypeError(`${where}: ${name} must be a boolean, got ${describe(value)}`);
+}
+
+/** True for what a user function may return to say "wait for me": a promise
+ *  or any thenable (an object or a function with a then() method, as
+ *  Promise resolution defines it). */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === "object" || typeof value === "function")
+    && typeof (value as PromiseLike<unknown>).then === "function";
 }
 
 export function checkOptions(where: string, value: unknown): void {

@@ -3,7 +3,7 @@
 // that falls due on the way, and lets promise chains settle between them.
 
 import { queueMacrotask, type SchedulingClock } from "./clock.js";
-import { describe } from "./validate.js";
+import { checkFinite } from "./validate.js";
 
 interface VirtualTimer { at: number; order: number; fn: () => void }
 
@@ -80,9 +80,4 @@ export class VirtualClock implements SchedulingClock {
       if (this.macrotasksPending === 0) return;
     }
   }
-}
-
-function checkFinite(where: string, name: string, value: unknown): void {
-  if (typeof value !== "number") throw new TypeError(`${where}: ${name} must be a number of milliseconds, got ${describe(value)}`);
-  if (!Number.isFinite(value)) throw new RangeError(`${where}: ${name} must be finite, got ${value}`);
 }

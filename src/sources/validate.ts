@@ -11,10 +11,6 @@ export function checkByteCount(where: string, name: string, value: unknown, allo
   }
 }
 
-export function checkBoolean(where: string, name: string, value: unknown): asserts value is boolean {
-  if (typeof value !== "boolean") throw new TypeError(`${where}: ${name} must be a boolean, got ${describe(value)}`);
-}
-
 /** Bytes a caller may hand over: a Uint8Array (or any view), an ArrayBuffer,
  *  or a string (sent as UTF-8). */
 export function toBytes(where: string, name: string, value: unknown): Uint8Array {
