@@ -29,7 +29,9 @@ import {
   checkLoopOptions, type CloseReport, type ErrorContext, type ErrorKind, type IOLoopOptions, type LoopStats,
   type SlowCallbackContext,
 } from "./loop-options.js";
-import { checkEvents, checkFunction, checkOptions, checkSource, checkTime, describe } from "./validate.js";
+import {
+  checkBoolean, checkEvents, checkFunction, checkOptions, checkSource, checkTime, describe, isThenable,
+} from "./validate.js";
 
 type AnyFunction = (...args: never[]) => unknown;
 
@@ -344,9 +346,7 @@ export class IOLoop {
    *  closeSources, closes every source that has a close() method. */
   close(options: { closeSources?: boolean } = {}): CloseReport {
     checkOptions("close", options);
-    if (options.closeSources !== undefined && typeof options.closeSources !== "boolean") {
-      throw new TypeError(`close: closeSources must be a boolean, got ${describe(options.closeSources)}`);
-    }
+    if (options.closeSources !== undefined) checkBoolean("close", "closeSources", options.closeSources);
     if (this.state === RUNNING) throw new Error("close: the loop is running; stop() it first");
     if (this.state === CLOSED) return { callbacks: 0, timeouts: 0, handlers: 0 };
     const report = this.droppedByFailure ?? this.pending();
@@ -533,9 +533,7 @@ export class IOLoop {
       const durationMs = this.clock.now() - started;
       if (durationMs > this.slowCallbackMs!) this.reportSlow(kind, fn, durationMs);
     }
-    if (result !== null && typeof result === "object" && typeof (result as PromiseLike<unknown>).then === "function") {
-      (result as PromiseLike<unknown>).then(undefined, (error: unknown) => this.report(error, kind, fn));
-    }
+    if (isThenable(result)) result.then(undefined, (error: unknown) => this.report(error, kind, fn));
     return result;
   }
 
@@ -616,10 +614,6 @@ export class IOLoop {
   }
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === "object" || typeof value === "function")
-    && typeof (value as PromiseLike<unknown>).then === "function";
-}
 
 function isLoopAware(source: unknown): source is LoopAware {
   const s = source as Partial<LoopAware> | null;

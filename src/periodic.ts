@@ -8,7 +8,7 @@
 
 import type { IOLoop } from "./loop.js";
 import type { Timeout } from "./timeout.js";
-import { checkFunction, checkOptions, checkPositive, describe } from "./validate.js";
+import { checkFunction, checkOptions, checkPositive, describe, isThenable } from "./validate.js";
 
 export interface PeriodicCallbackOptions { jitter?: number }
 
@@ -64,8 +64,8 @@ export class PeriodicCallback {
     if (!this.running) return;
     this.calling = true;
     const result = this.loop.invoke("timeout", this.fn, undefined);
-    if (result !== null && typeof result === "object" && typeof (result as PromiseLike<unknown>).then === "function") {
-      (result as PromiseLike<unknown>).then(this.afterCall, this.afterCall);
+    if (isThenable(result)) {
+      result.then(this.afterCall, this.afterCall);
     } else {
       this.afterCall();
     }
