@@ -163,7 +163,7 @@ export class IOLoop {
     try { timeout.id = this.core.schedule(timeout.deadline); } catch (error) { throw this.coreError(error); }
     timeout.state = TimeoutState.Pending;
     this.timeouts.add(timeout);
-    this.pokeDeadline(timeout.deadline);
+    this.poke(timeout.deadline);
     return timeout;
   }
 
@@ -187,7 +187,7 @@ export class IOLoop {
     this.checkOpen("Timeout.refresh");
     timeout.deadline = this.scheduleTime() + timeout.delay;
     if (timeout.state === TimeoutState.Pending && this.core.move(timeout.id, timeout.deadline)) {
-      this.pokeDeadline(timeout.deadline);
+      this.poke(timeout.deadline);
       return;
     }
     this.schedule(timeout); // it was due or had fired: a new entry, same handle
@@ -413,14 +413,10 @@ export class IOLoop {
   // ---- wake-ups: src/wakeups.ts chooses when, these run what is due ------
 
   /** Chooses the next wake-up after something was scheduled from outside an
-   *  iteration (inside one, iterate() arms once at its end). */
-  private poke(): void {
-    if (this.state === RUNNING && !this.inIteration) this.wakeUps.poke();
-  }
-
-  /** The same, for a timeout scheduled or moved to `deadline`. */
-  private pokeDeadline(deadline: number): void {
-    if (this.state === RUNNING && !this.inIteration) this.wakeUps.pokeDeadline(deadline);
+   *  iteration (inside one, iterate() arms once at its end); a timeout passes
+   *  its deadline (see WakeUps.poke). */
+  private poke(deadline?: number): void {
+    if (this.state === RUNNING && !this.inIteration) this.wakeUps.poke(deadline);
   }
 
   /** The macrotask wake ran. */

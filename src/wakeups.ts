@@ -45,17 +45,13 @@ export class WakeUps {
   /** Host timers armed: 0 or 1. */
   get hostTimers(): number { return this.hostTimer === undefined ? 0 : 1; }
 
-  /** Something was scheduled from outside an iteration of a running loop.
-   *  A queued macrotask will arm after its iteration, so only without one
-   *  is the wake-up chosen now. */
-  poke(): void {
-    if (!this.wakeQueued) this.arm();
-  }
-
-  /** A timeout for `deadline` was scheduled or moved from outside an
-   *  iteration. A queued wake-up, or a host timer armed to fire no later,
-   *  already covers it, so most schedules make no call into the core. */
-  pokeDeadline(deadline: number): void {
+  /** Something was scheduled from outside an iteration of a running loop,
+   *  needing the loop awake by `deadline` (a timeout's), or at once when no
+   *  deadline is given (a callback, a ready source). A queued macrotask arms
+   *  after its iteration, and a host timer armed to fire no later already
+   *  covers the deadline: only otherwise is the wake-up chosen now, so most
+   *  schedules make no call into the core. */
+  poke(deadline = -Infinity): void {
     if (this.wakeQueued || (this.hostTimer !== undefined && this.hostTimerDeadline <= deadline)) return;
     this.arm();
   }
