@@ -12,23 +12,33 @@ export interface WsPeer {
   stop(): Promise<void>;
 }
 
+/** Connections in order of arrival, each handed to the first next() that
+ *  asks for it, whether it arrived before or after the call. */
+function arrivals<T>(): { arrive(item: T): void; next(): Promise<T> } {
+  const arrived: T[] = [];
+  const waiting: ((item: T) => void)[] = [];
+  return {
+    arrive(item) {
+      const waiter = waiting.shift();
+      if (waiter) waiter(item);
+      else arrived.push(item);
+    },
+    next() {
+      const item = arrived.shift();
+      return item !== undefined ? Promise.resolve(item) : new Promise((resolve) => waiting.push(resolve));
+    },
+  };
+}
+
 export async function startWsServer(): Promise<WsPeer> {
   const server = new WebSocketServer({ host: "127.0.0.1", port: 0 });
   await new Promise<void>((resolve) => server.once("listening", resolve));
-  const arrived: PeerSocket[] = [];
-  const waiting: ((socket: PeerSocket) => void)[] = [];
-  server.on("connection", (socket) => {
-    const waiter = waiting.shift();
-    if (waiter) waiter(socket);
-    else arrived.push(socket);
-  });
+  const connections = arrivals<PeerSocket>();
+  server.on("connection", (socket) => connections.arrive(socket));
   const { port } = server.address() as AddressInfo;
   return {
     url: `ws://127.0.0.1:${port}`,
-    next: () => {
-      const socket = arrived.shift();
-      return socket ? Promise.resolve(socket) : new Promise((resolve) => waiting.push(resolve));
-    },
+    next: connections.next,
     stop: () => {
       for (const client of server.clients) client.terminate();
       return new Promise((resolve) => server.close(() => resolve()));
@@ -65,8 +75,7 @@ export interface RawWsPeer {
  *  (see frame()) and controls the TCP socket itself (pause it, cut it). */
 export async function startRawWsServer(): Promise<RawWsPeer> {
   const server = createServer((_request, response) => response.writeHead(426).end());
-  const arrived: Socket[] = [];
-  const waiting: ((socket: Socket) => void)[] = [];
+  const connections = arrivals<Socket>();
   const sockets = new Set<Socket>();
   server.on("upgrade", (request: IncomingMessage, socket: Socket) => {
     const accept = createHash("sha1")
@@ -74,18 +83,13 @@ export async function startRawWsServer(): Promise<RawWsPeer> {
       .digest("base64");
     socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
     sockets.add(socket);
-    const waiter = waiting.shift();
-    if (waiter) waiter(socket);
-    else arrived.push(socket);
+    connections.arrive(socket);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `ws://127.0.0.1:${port}`,
-    next: () => {
-      const socket = arrived.shift();
-      return socket ? Promise.resolve(socket) : new Promise((resolve) => waiting.push(resolve));
-    },
+    next: connections.next,
     stop: () => {
       for (const socket of sockets) socket.destroy();
       return new Promise((resolve) => server.close(() => resolve()));
