@@ -44,7 +44,7 @@ function takeSlot(): i32 {
   }
   if (slotsUsed == slotCapacity) {
     const grown = nextCapacity(slotCapacity, slotsUsed + 1);
-    nextFree = growBlock(nextFree, slotsUsed, grown, 4);
+    nextFree = growBlock(nextFree, grown, 4);
     slotCapacity = grown;
   }
   return slotsUsed++;

@@ -26,7 +26,7 @@ let length: i32 = HEADER_WORDS;
 @inline function append(word: i32): void {
   if (length == listCapacity) {
     const grown = nextCapacity(listCapacity, length + 1);
-    list = growBlock(list, length, grown, 4);
+    list = growBlock(list, grown, 4);
     listCapacity = grown;
   }
   store<i32>(list + (<usize>length << 2), word);
@@ -36,7 +36,7 @@ let length: i32 = HEADER_WORDS;
 /** Called by the host once per iteration, with the loop's time. Returns the
  *  address of the list, valid until the next call into the core. */
 export function runIteration(now: f64): usize {
-  if (listCapacity == 0) list = growBlock(0, 0, listCapacity = 64, 4);
+  if (listCapacity == 0) list = growBlock(0, listCapacity = 64, 4);
   length = HEADER_WORDS;
 
   const callbacks = callbackCount();

@@ -77,7 +77,7 @@ function siftDown(i: i32, key: f64, tie: f64, slot: i32): void {
 export function heapReserveSlots(slotLimit: i32): void {
   if (slotLimit <= slotCapacity) return;
   const grown = nextCapacity(slotCapacity, slotLimit);
-  positions = growBlock(positions, slotCapacity, grown, 4);
+  positions = growBlock(positions, grown, 4);
   for (let s = slotCapacity; s < grown; s++) setPosition(s, NOT_IN_HEAP);
   slotCapacity = grown;
 }
@@ -87,9 +87,9 @@ export function heapReserveSlots(slotLimit: i32): void {
 export function heapPush(slot: i32, key: f64, tie: f64): void {
   if (size == capacity) {
     const grown = nextCapacity(capacity, size + 1);
-    keys = growBlock(keys, size, grown, 8);
-    ties = growBlock(ties, size, grown, 8);
-    slots = growBlock(slots, size, grown, 4);
+    keys = growBlock(keys, grown, 8);
+    ties = growBlock(ties, grown, 8);
+    slots = growBlock(slots, grown, 4);
     capacity = grown;
   }
   siftUp(size++, key, tie, slot);

@@ -8,16 +8,14 @@
 // Growing may call memory.grow, so the host must never keep a view of memory
 // across a call into the core (see src/core.ts).
 
-/** Returns a block for `count` elements of `size` bytes, keeping the first
- *  `used` elements of `block` (which may be 0, meaning no block yet). Traps
- *  when memory cannot grow: the host treats a trap as a failed loop. */
-export function growBlock(block: usize, used: i32, count: i32, size: i32): usize {
+/** Returns a block for `count` elements of `size` bytes, keeping what
+ *  `block` held (which may be 0, meaning no block yet). realloc extends the
+ *  block in place when the allocator can, which takes less linear memory
+ *  than a new block and a copy, and copies otherwise. Traps when memory
+ *  cannot grow: the host treats a trap as a failed loop. */
+export function growBlock(block: usize, count: i32, size: i32): usize {
   const bytes = <usize>count * <usize>size;
-  if (block == 0) return heap.alloc(bytes);
-  const grown = heap.alloc(bytes);
-  memory.copy(grown, block, <usize>used * <usize>size);
-  heap.free(block);
-  return grown;
+  return block == 0 ? heap.alloc(bytes) : heap.realloc(block, bytes);
 }
 
 /** The capacity to grow to so that `needed` elements fit: doubling, so that the

@@ -20,7 +20,7 @@
 // callers keep by reserving (recordsReserve) before they hand out a slot.
 // That is what makes the unchecked loads and stores below safe.
 
-import { nextCapacity } from "./memory";
+import { growBlock, nextCapacity } from "./memory";
 
 /** Wheel lists: 6 levels of 64 slots, and one overflow list. */
 export const HEADS: i32 = 6 * 64 + 1;
@@ -54,10 +54,8 @@ let recordCapacity: i32 = 0;
 export function recordsReserve(limit: i32): void {
   if (limit <= recordCapacity) return;
   const grown = nextCapacity(recordCapacity, limit);
-  const bytes = <usize>(HEADS + grown) << RECORD_SHIFT;
   const first = block == 0;
-  // realloc grows in place when the allocator can, and copies otherwise.
-  block = first ? heap.alloc(bytes) : heap.realloc(block, bytes);
+  block = growBlock(block, HEADS + grown, 1 << <i32>RECORD_SHIFT);
   base = block + (<usize>HEADS << RECORD_SHIFT);
   recordCapacity = grown;
   if (first) {

@@ -83,7 +83,7 @@ export function sourceAdd(interest: i32): i32 {
   } else {
     if (slotsUsed == slotCapacity) {
       const grown = nextCapacity(slotCapacity, slotsUsed + 1);
-      table = growBlock(table, slotsUsed, grown, STRIDE);
+      table = growBlock(table, grown, STRIDE);
       slotCapacity = grown;
     }
     slot = slotsUsed++;
