@@ -13,6 +13,7 @@ import { chromium } from "playwright-core";
 import { bundleSuite } from "./bundle.js";
 import { sizeRows } from "./size.js";
 import { header, renderTables } from "./table.js";
+import { renderTargets } from "./targets.js";
 
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const quick = process.env.BENCH_QUICK === "1";
@@ -84,6 +85,7 @@ try {
   meta.seconds = Math.round((performance.now() - started) / 1000);
   meta.loadAfter = loadavg()[0];
   console.log(renderTables(rows));
+  console.log(`\ntargets (issue 6), this run:\n${renderTargets({ Chromium: { rows } })}`);
   console.log(`\n${meta.seconds} s; load average (1 min) at the end: ${meta.loadAfter.toFixed(1)}`);
   mkdirSync("bench/results", { recursive: true });
   writeFileSync(quick ? "bench/results/browser.quick.tmp" : "bench/results/browser.json", JSON.stringify({ meta, rows }, null, 2) + "\n");

@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { bundleSuite } from "./bundle.js";
 import { sizeRows } from "./size.js";
 import { header, renderTables } from "./table.js";
+import { renderTargets } from "./targets.js";
 
 if (typeof globalThis.gc !== "function") {
   console.error("bench/run.js: run with node --expose-gc (npm run bench does)");
@@ -38,6 +39,7 @@ rows.push(...(await sizeRows("node")));
 meta.seconds = Math.round((performance.now() - started) / 1000);
 meta.loadAfter = loadavg()[0];
 console.log(renderTables(rows));
+console.log(`\ntargets (issue 6), this run:\n${renderTargets({ Node: { rows } })}`);
 console.log(`\n${meta.seconds} s; load average (1 min) at the end: ${meta.loadAfter.toFixed(1)}`);
 mkdirSync("bench/results", { recursive: true });
 writeFileSync(quick ? "bench/results/node.quick.tmp" : "bench/results/node.json", JSON.stringify({ meta, rows }, null, 2) + "\n");
