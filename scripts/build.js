@@ -4,7 +4,7 @@
 //
 // Layout of dist/ (package.json "exports" points here):
 //   runtime/browser.js, runtime/node.js, runtime/workerd.js  one entry per runtime
-//   runtime/loop.js                                          the shared host, bundled once
+//   runtime/ioloop.js                                        the shared host, bundled once
 //   runtime/core.wasm                                        the core, its own asset
 //   *.d.ts, runtime/*.d.ts                                   the types
 //
@@ -14,10 +14,17 @@
 // expression is kept as written, so the browser entry fetches core.wasm
 // beside itself, and a user's own Vite build sees the same pattern and emits
 // the file as an asset of the app.
+//
+// After Vite's minifier, terser shortens the property names that are the
+// package's alone (scripts/internal-names.js finds them in the TypeScript
+// sources): a minifier cannot rename a property by itself, since it cannot
+// know who else reads it.
 import { execFileSync } from "node:child_process";
-import { copyFileSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
+import { minify } from "terser";
 import { build } from "vite";
+import { internalNames } from "./internal-names.js";
 
 /** The budget for what a browser downloads: the JS of the browser entry
  *  and its chunk, plus core.wasm, gzipped. */
@@ -48,6 +55,7 @@ const output = await build({
     },
   },
 });
+await shortenInternalNames(output.output.filter((item) => item.type === "chunk"));
 copyFileSync("build/core.wasm", "dist/runtime/core.wasm");
 execFileSync("tsc", ["-p", "tsconfig.build.json", "--emitDeclarationOnly"], { stdio: "inherit" });
 
@@ -72,6 +80,27 @@ const wasmGzip = gzipSync(readFileSync("dist/runtime/core.wasm"), { level: 9 }).
 for (const names of ["IOLoop", "IOLoop, WebSocketSource, ReadableSource, IOStream"]) {
   const gzip = gzipSync(await appBundle(`export { ${names} } from "${process.cwd()}/dist/runtime/browser.js";`), { level: 9 }).length;
   console.log(`an app importing { ${names} }: ${gzip} B JS + ${wasmGzip} B wasm = ${((gzip + wasmGzip) / 1024).toFixed(1)} KiB gzipped`);
+}
+
+/** Rewrites each chunk in dist/runtime with its internal property names
+ *  shortened, the same name for the same property in every chunk. */
+async function shortenInternalNames(chunks) {
+  const { names } = internalNames();
+  const nameCache = {};
+  for (const chunk of chunks) {
+    const file = `dist/runtime/${chunk.fileName}`;
+    const result = await minify({ [chunk.fileName]: readFileSync(file, "utf8") }, {
+      module: true,
+      ecma: 2022,
+      compress: { passes: 2 },
+      // builtins: the list is already only names no platform object has.
+      mangle: { properties: { regex: new RegExp(`^(?:${names.join("|")})$`), builtins: true } },
+      nameCache,
+      sourceMap: { content: readFileSync(`${file}.map`, "utf8"), url: `${chunk.fileName}.map` },
+    });
+    writeFileSync(file, result.code);
+    writeFileSync(`${file}.map`, result.map);
+  }
 }
 
 /** The minified JS of a one-line app entry, bundled the way Vite bundles an app. */
