@@ -64,6 +64,13 @@ export function checkBoolean(where: string, name: string, value: unknown): asser
   if (typeof value !== "boolean") throw new TypeError(`${where}: ${name} must be a boolean, got ${describe(value)}`);
 }
 
+/** True for an object (not null) whose every `names` is a function: how a
+ *  value is recognised by what it can do (a clock, a socket, a source). */
+export function hasMethods(value: unknown, ...names: string[]): boolean {
+  if (value === null || typeof value !== "object") return false;
+  return names.every((name) => typeof (value as Record<string, unknown>)[name] === "function");
+}
+
 /** True for what a user function may return to say "wait for me": a promise
  *  or any thenable (an object or a function with a then() method, as
  *  Promise resolution defines it). */

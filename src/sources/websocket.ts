@@ -21,7 +21,7 @@
 
 import { READ, WRITE } from "../events.js";
 import type { Timeout } from "../timeout.js";
-import { describe, checkOptions } from "../validate.js";
+import { describe, checkOptions, hasMethods } from "../validate.js";
 import { StreamBufferFullError, StreamClosedError } from "./errors.js";
 import { SizedQueue } from "./queue.js";
 import { BaseSource } from "./source.js";
@@ -289,10 +289,8 @@ function toMessage(data: unknown): WebSocketMessage | undefined {
 }
 
 function checkSocket(socket: unknown): asserts socket is WebSocketLike {
-  const s = socket as Partial<WebSocketLike> | null;
-  if (s === null || typeof s !== "object" || typeof s.send !== "function" || typeof s.close !== "function"
-    || typeof s.addEventListener !== "function" || typeof s.removeEventListener !== "function"
-    || typeof s.readyState !== "number") {
+  if (!hasMethods(socket, "send", "close", "addEventListener", "removeEventListener")
+    || typeof (socket as WebSocketLike).readyState !== "number") {
     throw new TypeError(`WebSocketSource: socket must be a WebSocket (send, close, addEventListener, readyState), got ${describe(socket)}`);
   }
 }
