@@ -17,7 +17,9 @@
 //   - it never appears as a string in code (`"name" in x`, x["name"]), and is
 //     not one of the names the language itself looks up (then, constructor...).
 // Renaming is all or nothing per name, so a name that fails any of these is
-// kept everywhere.
+// kept everywhere. A property read by a computed key (x[key]) is not followed:
+// src/ reads that way only objects that are not its own (hasMethods), with
+// names that come from strings in code, which are kept.
 import ts from "typescript";
 import { fileURLToPath } from "node:url";
 
@@ -73,8 +75,10 @@ export function internalNames() {
     visit(node);
   };
   const followInferred = (member) => {
-    // A public member without a written type: follow the type TypeScript infers.
-    const type = checker.getTypeAtLocation(member);
+    // A public member without a written type: follow the type TypeScript
+    // infers (a method's: what it returns).
+    const signature = ts.isMethodDeclaration(member) ? checker.getSignatureFromDeclaration(member) : undefined;
+    const type = signature ? checker.getReturnTypeOfSignature(signature) : checker.getTypeAtLocation(member);
     for (const symbol of [type.getSymbol(), type.aliasSymbol]) if (symbol) enqueue(symbol);
   };
   for (const entry of ENTRIES) {
@@ -92,7 +96,7 @@ export function internalNames() {
           continue;
         }
         followTypes(member);
-        if (!("type" in member && member.type) && !ts.isMethodDeclaration(member)) followInferred(member);
+        if (!("type" in member && member.type)) followInferred(member);
       }
     } else {
       followTypes(declaration);
