@@ -28,9 +28,7 @@ export function checkTime(where: string, name: string, value: unknown): asserts 
 
 /** A finite number: for times that must not be NaN or infinite. */
 export function checkFinite(where: string, name: string, value: unknown): asserts value is number {
-  if (typeof value !== "number") {
-    throw new TypeError(`${where}: ${name} must be a number of milliseconds, got ${describe(value)}`);
-  }
+  checkTime(where, name, value);
   if (!Number.isFinite(value)) throw new RangeError(`${where}: ${name} must be finite, got ${value}`);
 }
 
