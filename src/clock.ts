@@ -5,6 +5,8 @@
 // VirtualClock does; the loop then uses them instead of the host's, which is
 // how tests run hours of timeouts without waiting.
 
+import { hasMethods } from "./validate.js";
+
 export interface Clock {
   /** Milliseconds; need not be monotonic (the loop makes its own time so). */
   now(): number;
@@ -24,9 +26,7 @@ export interface SchedulingClock extends Clock {
 }
 
 export function isSchedulingClock(clock: Clock): clock is SchedulingClock {
-  const c = clock as Partial<SchedulingClock>;
-  return typeof c.setTimer === "function" && typeof c.clearTimer === "function"
-    && typeof c.queueMacrotask === "function";
+  return hasMethods(clock, "setTimer", "clearTimer", "queueMacrotask");
 }
 
 /** The host's monotonic clock: performance.now() where it exists. On Workers

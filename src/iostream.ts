@@ -27,7 +27,7 @@ import { BYTES, NOT_YET, READ_NAMES, ReadRequest, TOO_LONG, UNTIL, UNTIL_CLOSE, 
 import { StreamBufferFullError, StreamClosedError, UnsatisfiableReadError } from "./sources/errors.js";
 import type { ByteSink, ByteSource } from "./sources/source.js";
 import { checkByteCount, encoder, toBytes } from "./sources/validate.js";
-import { checkBoolean, checkOptions, describe } from "./validate.js";
+import { checkBoolean, checkOptions, describe, hasMethods } from "./validate.js";
 
 export interface IOStreamOptions {
   /** Where write() goes. Default: the source itself if it has write() (a
@@ -328,9 +328,4 @@ export class IOStream {
     if (events !== current) this.loop.updateHandler(target, events);
     return events;
   }
-}
-
-function hasMethods(value: unknown, ...names: string[]): boolean {
-  if (value === null || typeof value !== "object") return false;
-  return names.every((name) => typeof (value as Record<string, unknown>)[name] === "function");
 }

@@ -4,7 +4,7 @@
 // loaded: a bad option never reaches the core.
 
 import { isReading, systemClock, type Clock } from "./clock.js";
-import { checkFunction, checkOptions, checkPositive, describe } from "./validate.js";
+import { checkFunction, checkOptions, checkPositive, describe, hasMethods } from "./validate.js";
 
 export type ErrorKind = "callback" | "timeout" | "handler";
 
@@ -57,7 +57,7 @@ export interface LoopStats {
 export function checkLoopOptions(options: IOLoopOptions): number {
   checkOptions("IOLoop.create", options);
   const { clock, onError, slowCallbackMs, onSlowCallback, module, maxMemoryBytes } = options;
-  if (clock !== undefined && (typeof clock !== "object" || clock === null || typeof clock.now !== "function")) {
+  if (clock !== undefined && !hasMethods(clock, "now")) {
     throw new TypeError(`IOLoop.create: clock must be an object with a now() method, got ${describe(clock)}`);
   }
   const startTime = (clock ?? systemClock).now();

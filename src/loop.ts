@@ -30,7 +30,7 @@ import {
   type SlowCallbackContext,
 } from "./loop-options.js";
 import {
-  checkBoolean, checkEvents, checkFunction, checkOptions, checkSource, checkTime, describe, isThenable,
+  checkBoolean, checkEvents, checkFunction, checkOptions, checkSource, checkTime, describe, hasMethods, isThenable,
 } from "./validate.js";
 
 type AnyFunction = (...args: never[]) => unknown;
@@ -618,6 +618,5 @@ export class IOLoop {
 
 
 function isLoopAware(source: unknown): source is LoopAware {
-  const s = source as Partial<LoopAware> | null;
-  return s !== null && typeof s === "object" && typeof s.attach === "function" && typeof s.detach === "function";
+  return hasMethods(source, "attach", "detach");
 }

@@ -8,7 +8,7 @@
 
 import type { IOLoop } from "./loop.js";
 import type { Timeout } from "./timeout.js";
-import { checkFunction, checkOptions, checkPositive, describe, isThenable } from "./validate.js";
+import { checkFunction, checkOptions, checkPositive, describe, hasMethods, isThenable } from "./validate.js";
 
 export interface PeriodicCallbackOptions { jitter?: number }
 
@@ -27,7 +27,7 @@ export class PeriodicCallback {
     private readonly periodMs: number,
     options: PeriodicCallbackOptions = {},
   ) {
-    if (loop === null || typeof loop !== "object" || typeof (loop as Partial<IOLoop>).callAt !== "function") {
+    if (!hasMethods(loop, "callAt")) {
       throw new TypeError(`PeriodicCallback: loop must be an IOLoop, got ${describe(loop)}`);
     }
     checkFunction("PeriodicCallback", "fn", fn);

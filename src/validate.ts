@@ -28,9 +28,7 @@ export function checkTime(where: string, name: string, value: unknown): asserts 
 
 /** A finite number: for times that must not be NaN or infinite. */
 export function checkFinite(where: string, name: string, value: unknown): asserts value is number {
-  if (typeof value !== "number") {
-    throw new TypeError(`${where}: ${name} must be a number of milliseconds, got ${describe(value)}`);
-  }
+  checkTime(where, name, value);
   if (!Number.isFinite(value)) throw new RangeError(`${where}: ${name} must be finite, got ${value}`);
 }
 
@@ -62,6 +60,13 @@ export function checkSource(where: string, value: unknown): void {
 
 export function checkBoolean(where: string, name: string, value: unknown): asserts value is boolean {
   if (typeof value !== "boolean") throw new TypeError(`${where}: ${name} must be a boolean, got ${describe(value)}`);
+}
+
+/** True for an object (not null) whose every `names` is a function: how a
+ *  value is recognised by what it can do (a clock, a socket, a source). */
+export function hasMethods(value: unknown, ...names: string[]): boolean {
+  if (value === null || typeof value !== "object") return false;
+  return names.every((name) => typeof (value as Record<string, unknown>)[name] === "function");
 }
 
 /** True for what a user function may return to say "wait for me": a promise

@@ -15,7 +15,7 @@
 import { READ } from "../events.js";
 import { checkOptions, describe } from "../validate.js";
 import { SizedQueue } from "./queue.js";
-import { BaseSource } from "./source.js";
+import { BaseSource, ignore } from "./source.js";
 import { checkByteCount } from "./validate.js";
 
 export interface ReadableSourceOptions {
@@ -129,5 +129,3 @@ export class ReadableSource extends BaseSource {
 }
 
 function byteLength(chunk: Uint8Array): number { return chunk.byteLength; }
-
-function ignore(): void {}

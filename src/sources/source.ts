@@ -141,3 +141,7 @@ export abstract class BaseSource {
     });
   }
 }
+
+/** A rejection handler for promises whose failure arrives another way (a
+ *  stream's `closed`, or nobody is left to tell). */
+export function ignore(): void {}

@@ -21,7 +21,7 @@
 
 import { READ, WRITE } from "../events.js";
 import type { Timeout } from "../timeout.js";
-import { describe, checkOptions } from "../validate.js";
+import { describe, checkOptions, hasMethods } from "../validate.js";
 import { StreamBufferFullError, StreamClosedError } from "./errors.js";
 import { SizedQueue } from "./queue.js";
 import { BaseSource } from "./source.js";
@@ -89,10 +89,7 @@ export class WebSocketSource extends BaseSource {
     this.lowWaterMark = lowWaterMark;
     // Blobs can only be read asynchronously, which would reorder messages.
     if (socket.binaryType !== undefined && socket.binaryType !== "arraybuffer") socket.binaryType = "arraybuffer";
-    socket.addEventListener("message", this.onMessage);
-    socket.addEventListener("close", this.onClose);
-    socket.addEventListener("error", this.onError);
-    socket.addEventListener("open", this.onOpen);
+    this.listen("addEventListener");
     if (socket.readyState === CLOSED) this.end(undefined, "", undefined);
     else this.updateWritable();
   }
@@ -156,7 +153,7 @@ export class WebSocketSource extends BaseSource {
     this.ended = true;
     this.stopPolling();
     this.unmarkAll();
-    this.removeListeners();
+    this.listen("removeEventListener");
   }
 
   /** True once the owner closed it or the socket closed. */
@@ -224,7 +221,7 @@ export class WebSocketSource extends BaseSource {
       this.reason = reason;
       this.failure = error;
     }
-    if (this.socket.readyState === CLOSED) this.removeListeners();
+    if (this.socket.readyState === CLOSED) this.listen("removeEventListener");
     this.stopPolling();
     this.unmarkReady(WRITE);
     if (this.messages.length === 0) this.reportError();
@@ -262,11 +259,12 @@ export class WebSocketSource extends BaseSource {
     this.poll = undefined;
   }
 
-  private removeListeners(): void {
-    this.socket.removeEventListener("message", this.onMessage);
-    this.socket.removeEventListener("close", this.onClose);
-    this.socket.removeEventListener("error", this.onError);
-    this.socket.removeEventListener("open", this.onOpen);
+  /** Adds this source's listeners to the socket, or removes them. */
+  private listen(method: "addEventListener" | "removeEventListener"): void {
+    this.socket[method]("message", this.onMessage);
+    this.socket[method]("close", this.onClose);
+    this.socket[method]("error", this.onError);
+    this.socket[method]("open", this.onOpen);
   }
 
   private describeClose(): string {
@@ -289,10 +287,8 @@ function toMessage(data: unknown): WebSocketMessage | undefined {
 }
 
 function checkSocket(socket: unknown): asserts socket is WebSocketLike {
-  const s = socket as Partial<WebSocketLike> | null;
-  if (s === null || typeof s !== "object" || typeof s.send !== "function" || typeof s.close !== "function"
-    || typeof s.addEventListener !== "function" || typeof s.removeEventListener !== "function"
-    || typeof s.readyState !== "number") {
+  if (!hasMethods(socket, "send", "close", "addEventListener", "removeEventListener")
+    || typeof (socket as WebSocketLike).readyState !== "number") {
     throw new TypeError(`WebSocketSource: socket must be a WebSocket (send, close, addEventListener, readyState), got ${describe(socket)}`);
   }
 }

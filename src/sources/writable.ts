@@ -15,7 +15,7 @@
 import { WRITE } from "../events.js";
 import { describe } from "../validate.js";
 import { StreamClosedError } from "./errors.js";
-import { BaseSource } from "./source.js";
+import { BaseSource, ignore } from "./source.js";
 
 export class WritableSink<W = Uint8Array> extends BaseSource {
   private failure: unknown;
@@ -91,5 +91,3 @@ export class WritableSink<W = Uint8Array> extends BaseSource {
     this.reportError();
   };
 }
-
-function ignore(): void {}
