@@ -21,10 +21,9 @@
 import { execFileSync } from "node:child_process";
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
-import { gzipSync } from "node:zlib";
 import { minify } from "terser";
 import { build } from "vite";
-import { BUDGET_GZIP_BYTES, browserDownload } from "./download-size.js";
+import { BUDGET_GZIP_BYTES, appDownload, browserDownload } from "./download-size.js";
 import { internalNames } from "./internal-names.js";
 
 /** The pattern of internal property names, made once (the type check takes seconds). */
@@ -71,10 +70,9 @@ console.log(`browser download, everything: ${totalGzip} B gzipped (${(totalGzip 
 
 // What an app that imports only part of the API ships, after its bundler
 // drops the rest: the JS, gzipped, plus core.wasm.
-const wasmGzip = gzipSync(readFileSync("dist/runtime/core.wasm"), { level: 9 }).length;
-for (const names of ["IOLoop", "IOLoop, WebSocketSource, ReadableSource, IOStream"]) {
-  const gzip = gzipSync(await appBundle(`export { ${names} } from "${process.cwd()}/dist/runtime/browser.js";`), { level: 9 }).length;
-  console.log(`an app importing { ${names} }: ${gzip} B JS + ${wasmGzip} B wasm = ${((gzip + wasmGzip) / 1024).toFixed(1)} KiB gzipped`);
+for (const names of [["IOLoop"], ["IOLoop", "WebSocketSource", "ReadableSource", "IOStream"]]) {
+  const { js, wasm } = await appDownload("dist/runtime", names);
+  console.log(`an app importing { ${names.join(", ")} }: ${js} B JS + ${wasm} B wasm = ${((js + wasm) / 1024).toFixed(1)} KiB gzipped`);
 }
 
 /** Rewrites a built file with its internal property names shortened. */
@@ -91,24 +89,4 @@ async function shortenInternalNames(file) {
   });
   writeFileSync(file, result.code);
   writeFileSync(`${file}.map`, result.map);
-}
-
-/** The minified JS of a one-line app entry, bundled the way Vite bundles an app. */
-async function appBundle(entry) {
-  const app = await build({
-    configFile: false,
-    logLevel: "silent",
-    plugins: [{
-      name: "app-entry",
-      resolveId: (id) => (id === "app-entry" ? id : undefined),
-      load: (id) => (id === "app-entry" ? entry : undefined),
-    }],
-    build: {
-      write: false,
-      target: "es2022",
-      minify: true,
-      rolldownOptions: { input: "app-entry", preserveEntrySignatures: "strict" },
-    },
-  });
-  return app.output.filter((item) => item.type === "chunk").map((chunk) => chunk.code).join("");
 }

@@ -1,11 +1,12 @@
-// What a browser downloads for the whole API, as the budget counts it: the
-// browser entry, every chunk it imports (followed through the built files'
-// static imports), and core.wasm, each gzipped at level 9. Used by the build,
-// which prints it, and by tests/package/budget.test.ts, which holds it to the
-// budget.
+// What a browser downloads, gzipped at level 9: for the whole API (the
+// browser entry, every chunk it imports, core.wasm), and for an app that
+// imports part of it (bundled as Vite bundles an app, so that what it does not
+// import is dropped). Used by the build, which prints both, and by
+// tests/package/budget.test.ts.
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
+import { build } from "vite";
 
 /** The budget for the browser download, gzipped. */
 export const BUDGET_GZIP_BYTES = 12 * 1024;
@@ -25,4 +26,30 @@ export function browserDownload(runtimeDir) {
     const bytes = readFileSync(join(runtimeDir, name));
     return { name, bytes: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
   });
+}
+
+/** What an app importing `names` from the built browser entry downloads:
+ *  its minified JS and core.wasm, gzipped. */
+export async function appDownload(runtimeDir, names) {
+  const entry = `export { ${names.join(", ")} } from ${JSON.stringify(resolve(runtimeDir, "browser.js"))};`;
+  const app = await build({
+    configFile: false,
+    logLevel: "silent",
+    plugins: [{
+      name: "app-entry",
+      resolveId: (id) => (id === "app-entry" ? id : undefined),
+      load: (id) => (id === "app-entry" ? entry : undefined),
+    }],
+    build: {
+      write: false,
+      target: "es2022",
+      minify: true,
+      rolldownOptions: { input: "app-entry", preserveEntrySignatures: "strict" },
+    },
+  });
+  const code = app.output.filter((item) => item.type === "chunk").map((chunk) => chunk.code).join("");
+  return {
+    js: gzipSync(code, { level: 9 }).length,
+    wasm: gzipSync(readFileSync(join(runtimeDir, "core.wasm")), { level: 9 }).length,
+  };
 }
