@@ -81,7 +81,7 @@ try {
     };
     return runSuite(env, wasm, { quick });
   }, quick);
-  rows.push(...(await sizeRows("browser")));
+  rows.push(...sizeRows());
   meta.seconds = Math.round((performance.now() - started) / 1000);
   meta.loadAfter = loadavg()[0];
   console.log(renderTables(rows));

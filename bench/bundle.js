@@ -1,12 +1,11 @@
 // Bundles bench/suite.ts (with src/ and the peer libraries) into one ES module,
-// so that Node and Chromium run exactly the same code, and bundles the
-// package's own entry, minified, to measure what a user downloads.
+// so that Node and Chromium run exactly the same code.
 import { build } from "vite";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
-async function bundle(entry, outDir, minify) {
+async function bundle(entry, outDir) {
   await build({
     root,
     configFile: false,
@@ -14,7 +13,7 @@ async function bundle(entry, outDir, minify) {
     build: {
       outDir,
       emptyOutDir: true,
-      minify,
+      minify: false,
       target: "esnext",
       lib: { entry, formats: ["es"], fileName: () => "bundle.js" },
     },
@@ -27,10 +26,5 @@ async function bundle(entry, outDir, minify) {
 
 /** The suite, unminified (kernels are copied from their source text). */
 export function bundleSuite(runner) {
-  return bundle(`${root}/bench/suite.ts`, `${root}/bench/.build/${runner}/suite`, false);
-}
-
-/** The host, as a bundler would ship it: src/index.ts, minified. */
-export function bundleHost(runner) {
-  return bundle(`${root}/src/index.ts`, `${root}/bench/.build/${runner}/host`, true);
+  return bundle(`${root}/bench/suite.ts`, `${root}/bench/.build/${runner}/suite`);
 }

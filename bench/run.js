@@ -35,7 +35,7 @@ const meta = {
 const started = performance.now();
 console.log(header(meta));
 const rows = await runSuite(env, new Uint8Array(readFileSync("build/core.wasm")), { quick });
-rows.push(...(await sizeRows("node")));
+rows.push(...sizeRows());
 meta.seconds = Math.round((performance.now() - started) / 1000);
 meta.loadAfter = loadavg()[0];
 console.log(renderTables(rows));

@@ -1,18 +1,16 @@
-// size: what a user downloads, raw and gzipped: the release core.wasm and the
-// host's JavaScript (src/ bundled and minified).
-import { readFileSync } from "node:fs";
-import { gzipSync } from "node:zlib";
-import { bundleHost } from "./bundle.js";
+// size: what a browser downloads for the whole API, raw and gzipped: the
+// built browser entry (dist/runtime/browser.js, made by `npm run build`,
+// which `npm run bench` runs first) and core.wasm, counted as the build and
+// the budget test count them (scripts/download-size.js).
+import { browserDownload } from "../scripts/download-size.js";
 
-export async function sizeRows(runner) {
-  const files = { "core.wasm": "build/core.wasm", "host JS (minified)": await bundleHost(runner) };
+export function sizeRows() {
   const values = {};
   const raw = {};
-  for (const [name, path] of Object.entries(files)) {
-    const bytes = readFileSync(path);
-    const gzipped = gzipSync(bytes, { level: 9 }).length;
-    values[name] = { median: gzipped, runs: [gzipped] };
-    raw[name] = bytes.length;
+  for (const file of browserDownload("dist/runtime")) {
+    const name = file.name === "core.wasm" ? "core.wasm" : `host JS (${file.name})`;
+    values[name] = { median: file.gzip, runs: [file.gzip] };
+    raw[name] = file.bytes;
   }
   return [{ workload: "size", param: "gzip -9", unit: "bytes", better: "lower", values, extra: { "raw bytes": raw } }];
 }
