@@ -5,9 +5,12 @@
 // timers fire in exact (deadline, sequence) order at the wheel's speed.
 //
 // It exists to show what WebAssembly itself adds: the algorithm, the memory
-// layout (one 32-byte record per slot in one buffer, the wheel's list heads
-// as records before record 0, typed arrays for the heap) and the contract are
-// the core's; only the language differs. The invariants are those stated in
+// layout (one 24-byte record per slot in one buffer, the wheel's list heads
+// as records before record 0, heap positions kept in the records, typed
+// arrays for the heap), the u32 sequence numbers renumbered before they wrap,
+// and the contract are the core's; only the language differs. The one part
+// not ported is assembly/memory.ts's arena: the record buffer grows as JS
+// buffers do, by doubling into a new one. The invariants are those stated in
 // the assembly/ files; see there for the reasons.
 //
 //   schedule(deadline) -> id     id = generation * 2^22 + slot (-1: NaN)
@@ -21,8 +24,9 @@ const SLOT_SCALE = 2 ** 22;
 const MAX_GENERATION = 0x7fffffff;
 const RETIRED = 0;
 const NO_SLOT = -1;
-const NOT_IN_HEAP = -1;
 const IN_HEAP = 0x7fffffff;
+const DETACHED = 0x7ffffffe;
+const SEQUENCE_LIMIT = 0xffffffff;
 
 const LEVELS = 6;
 const OVERFLOW = LEVELS * 64;
@@ -30,9 +34,10 @@ const HEADS = OVERFLOW + 1;
 const WHEEL_SPAN = 2 ** 36;
 const TICK_LIMIT = 2 ** 52; // ticks stay exact doubles; past it, one overflow tick
 
-// Record layout, in 4-byte words (8 words = 32 bytes per record):
-// deadline f64 [0,1], sequence f64 [2,3], next [4], prev [5], generation [6].
-const NEXT = 4, PREV = 5, GENERATION = 6;
+// Record layout, in 4-byte words (6 words = 24 bytes per record):
+// deadline f64 [0,1], next [2], prev [3] (heap timer: its heap position),
+// generation [4], sequence u32 [5].
+const NEXT = 2, PREV = 3, GENERATION = 4, SEQUENCE = 5;
 
 function tickOf(d: number): number {
   if (d < 0) return -1;
@@ -46,8 +51,9 @@ function nextCapacity(current: number, needed: number): number {
 }
 
 export class WheelStore {
-  // Records: node n (timer slot n >= 0, list head -1-b) at word (n + HEADS) * 8.
+  // Records: node n (timer slot n >= 0, list head -1-b) at word (n + HEADS) * 6.
   private words = new Int32Array(0);
+  private unsigned = new Uint32Array(0);
   private floats = new Float64Array(0);
   private capacity = 0;
   // Wheel.
@@ -55,11 +61,10 @@ export class WheelStore {
   private elapsed = 0;
   private minDeadline = Infinity;
   private minValid = true;
-  // Heap, per position and per slot.
+  // Heap, per position.
   private keys = new Float64Array(0);
-  private ties = new Float64Array(0);
+  private ties = new Uint32Array(0);
   private heapSlots = new Int32Array(0);
-  private positions = new Int32Array(0);
   private heapCount = 0;
   // Slots.
   private slotsUsed = 0;
@@ -73,13 +78,14 @@ export class WheelStore {
 
   schedule(deadline: number): number {
     if (deadline !== deadline) return -1;
+    const order = this.nextSequence(); // before takeSlot: renumber counts pending slots only
     const slot = this.takeSlot();
-    const f = (slot + HEADS) * 4;
-    this.floats[f] = deadline;
-    this.floats[f + 1] = this.sequence++;
+    const w = (slot + HEADS) * 6;
+    this.floats[w >> 1] = deadline;
+    this.unsigned[w + SEQUENCE] = order;
     this.place(slot);
     this.pending++;
-    return this.words[(slot + HEADS) * 8 + GENERATION] * SLOT_SCALE + slot;
+    return this.words[w + GENERATION] * SLOT_SCALE + slot;
   }
 
   cancel(id: number): boolean {
@@ -95,9 +101,9 @@ export class WheelStore {
     const slot = this.pendingSlot(id);
     if (slot === NO_SLOT) return false;
     this.unplace(slot);
-    const f = (slot + HEADS) * 4;
-    this.floats[f] = deadline;
-    this.floats[f + 1] = this.sequence++;
+    const w = (slot + HEADS) * 6;
+    this.floats[w >> 1] = deadline;
+    this.unsigned[w + SEQUENCE] = this.nextSequence();
     this.place(slot);
     return true;
   }
@@ -115,7 +121,7 @@ export class WheelStore {
     }
     if (!(this.keys[0] <= now)) return NO_SLOT;
     const top = this.heapSlots[0];
-    this.positions[top] = NOT_IN_HEAP;
+    this.words[(top + HEADS) * 6 + NEXT] = DETACHED;
     const last = --this.heapCount;
     if (last > 0) this.siftDown(0, this.keys[last], this.ties[last], this.heapSlots[last]);
     this.release(top);
@@ -133,26 +139,26 @@ export class WheelStore {
     if (!(id >= 0 && id < 2 ** 53) || Math.floor(id) !== id) return NO_SLOT;
     const slot = id % SLOT_SCALE;
     if (slot >= this.slotsUsed) return NO_SLOT;
-    if (this.words[(slot + HEADS) * 8 + GENERATION] !== (id - slot) / SLOT_SCALE) return NO_SLOT;
+    if (this.words[(slot + HEADS) * 6 + GENERATION] !== (id - slot) / SLOT_SCALE) return NO_SLOT;
     return slot;
   }
 
   private takeSlot(): number {
     if (this.freeHead !== NO_SLOT) {
       const slot = this.freeHead;
-      this.freeHead = this.words[(slot + HEADS) * 8 + NEXT];
+      this.freeHead = this.words[(slot + HEADS) * 6 + NEXT];
       return slot;
     }
     if (this.slotsUsed === SLOT_SCALE) throw new RangeError("too many timers");
     if (this.slotsUsed === this.capacity) this.reserve(this.slotsUsed + 1);
     const slot = this.slotsUsed++;
-    this.words[(slot + HEADS) * 8 + GENERATION] = 1;
+    this.words[(slot + HEADS) * 6 + GENERATION] = 1;
     return slot;
   }
 
   private release(slot: number): void {
     this.pending--;
-    const w = (slot + HEADS) * 8;
+    const w = (slot + HEADS) * 6;
     const g = this.words[w + GENERATION];
     if (g === MAX_GENERATION) { this.words[w + GENERATION] = RETIRED; return; }
     this.words[w + GENERATION] = g + 1;
@@ -162,31 +168,56 @@ export class WheelStore {
 
   private reserve(limit: number): void {
     const grown = nextCapacity(this.capacity, limit);
-    const buffer = new ArrayBuffer((HEADS + grown) * 32);
+    const buffer = new ArrayBuffer((HEADS + grown) * 24);
     const words = new Int32Array(buffer);
     words.set(this.words);
     if (this.capacity === 0) {
-      for (let h = -HEADS; h < 0; h++) { words[(h + HEADS) * 8 + NEXT] = h; words[(h + HEADS) * 8 + PREV] = h; }
+      for (let h = -HEADS; h < 0; h++) { words[(h + HEADS) * 6 + NEXT] = h; words[(h + HEADS) * 6 + PREV] = h; }
     }
     this.words = words;
+    this.unsigned = new Uint32Array(buffer);
     this.floats = new Float64Array(buffer);
-    const positions = new Int32Array(grown).fill(NOT_IN_HEAP);
-    positions.set(this.positions);
-    this.positions = positions;
     this.capacity = grown;
+  }
+
+  private nextSequence(): number {
+    if (this.sequence === SEQUENCE_LIMIT) this.renumber();
+    return this.sequence++;
+  }
+
+  /** assembly/timers.ts's renumber: the pending timers get 0..n-1 in the
+   *  order of their sequence numbers, which changes no comparison. */
+  private renumber(): void {
+    const u = this.unsigned;
+    for (let s = this.freeHead; s !== NO_SLOT; s = this.words[(s + HEADS) * 6 + NEXT]) u[(s + HEADS) * 6 + SEQUENCE] = SEQUENCE_LIMIT;
+    const pending: number[] = [];
+    for (let s = 0; s < this.slotsUsed; s++) {
+      const w = (s + HEADS) * 6;
+      if (u[w + GENERATION] !== RETIRED && u[w + SEQUENCE] !== SEQUENCE_LIMIT) pending.push(s);
+    }
+    pending.sort((a, b) => u[(a + HEADS) * 6 + SEQUENCE] - u[(b + HEADS) * 6 + SEQUENCE]);
+    for (let i = 0; i < pending.length; i++) {
+      const w = (pending[i] + HEADS) * 6;
+      u[w + SEQUENCE] = i;
+      if (this.words[w + NEXT] === IN_HEAP) this.ties[this.words[w + PREV]] = i;
+    }
+    this.sequence = pending.length;
+  }
+
+  /** For tests: as assembly/timers.ts's timersSkipSequence. */
+  skipSequence(count: number): void {
+    this.sequence = Math.min(SEQUENCE_LIMIT, this.sequence + count);
   }
 
   // ---- the two structures -------------------------------------------------
 
   private place(slot: number): void {
-    const d = this.floats[(slot + HEADS) * 4];
-    if (this.wheelPlace(slot, d)) return;
-    this.words[(slot + HEADS) * 8 + NEXT] = IN_HEAP;
-    this.heapPush(slot, d, this.floats[(slot + HEADS) * 4 + 1]);
+    const d = this.floats[(slot + HEADS) * 3];
+    if (!this.wheelPlace(slot, d)) this.heapPush(slot, d, this.unsigned[(slot + HEADS) * 6 + SEQUENCE]);
   }
 
   private unplace(slot: number): void {
-    if (this.words[(slot + HEADS) * 8 + NEXT] === IN_HEAP) this.heapRemove(slot);
+    if (this.words[(slot + HEADS) * 6 + NEXT] === IN_HEAP) this.heapRemove(slot);
     else this.wheelUnlink(slot);
   }
 
@@ -194,7 +225,7 @@ export class WheelStore {
     let node = this.wheelDetach(limit);
     if (node < 0) return false;
     while (node >= 0) {
-      const next = this.words[(node + HEADS) * 8 + NEXT];
+      const next = this.words[(node + HEADS) * 6 + NEXT];
       this.place(node);
       node = next;
     }
@@ -235,7 +266,7 @@ export class WheelStore {
       if (high !== 0) return level * 64 + 63 - Math.clz32(high & -high);
     }
     const head = -1 - OVERFLOW;
-    return this.words[(head + HEADS) * 8 + NEXT] !== head ? OVERFLOW : -1;
+    return this.words[(head + HEADS) * 6 + NEXT] !== head ? OVERFLOW : -1;
   }
 
   private setOccupied(list: number, on: boolean): void {
@@ -253,23 +284,23 @@ export class WheelStore {
     this.setOccupied(list, true);
     const words = this.words;
     const head = -1 - list;
-    const tail = words[(head + HEADS) * 8 + PREV];
-    words[(tail + HEADS) * 8 + NEXT] = node;
-    words[(node + HEADS) * 8 + PREV] = tail;
-    words[(node + HEADS) * 8 + NEXT] = head;
-    words[(head + HEADS) * 8 + PREV] = node;
+    const tail = words[(head + HEADS) * 6 + PREV];
+    words[(tail + HEADS) * 6 + NEXT] = node;
+    words[(node + HEADS) * 6 + PREV] = tail;
+    words[(node + HEADS) * 6 + NEXT] = head;
+    words[(head + HEADS) * 6 + PREV] = node;
     if (d < this.minDeadline) this.minDeadline = d;
     return true;
   }
 
   private wheelUnlink(node: number): void {
     const words = this.words;
-    const w = (node + HEADS) * 8;
+    const w = (node + HEADS) * 6;
     const prev = words[w + PREV], next = words[w + NEXT];
-    words[(prev + HEADS) * 8 + NEXT] = next;
-    words[(next + HEADS) * 8 + PREV] = prev;
+    words[(prev + HEADS) * 6 + NEXT] = next;
+    words[(next + HEADS) * 6 + PREV] = prev;
     if (prev === next) this.setOccupied(-1 - prev, false);
-    const d = this.floats[(node + HEADS) * 4];
+    const d = this.floats[(node + HEADS) * 3];
     if (d === this.minDeadline && d !== Infinity) this.minValid = false;
   }
 
@@ -280,9 +311,9 @@ export class WheelStore {
     if (start > limit) return -1;
     if (start > this.elapsed) this.elapsed = start;
     const words = this.words;
-    const head = -1 - list, h = (head + HEADS) * 8;
+    const head = -1 - list, h = (head + HEADS) * 6;
     const first = words[h + NEXT];
-    words[(words[h + PREV] + HEADS) * 8 + NEXT] = head;
+    words[(words[h + PREV] + HEADS) * 6 + NEXT] = head;
     words[h + NEXT] = head;
     words[h + PREV] = head;
     this.setOccupied(list, false);
@@ -295,8 +326,8 @@ export class WheelStore {
     let least = Infinity;
     const list = this.earliestList();
     if (list >= 0) {
-      for (let node = this.words[(-1 - list + HEADS) * 8 + NEXT]; node >= 0; node = this.words[(node + HEADS) * 8 + NEXT]) {
-        const d = this.floats[(node + HEADS) * 4];
+      for (let node = this.words[(-1 - list + HEADS) * 6 + NEXT]; node >= 0; node = this.words[(node + HEADS) * 6 + NEXT]) {
+        const d = this.floats[(node + HEADS) * 3];
         if (d < least) least = d;
       }
     }
@@ -311,15 +342,17 @@ export class WheelStore {
     if (this.heapCount === this.keys.length) {
       const grown = nextCapacity(this.keys.length, this.heapCount + 1);
       const keys = new Float64Array(grown); keys.set(this.keys); this.keys = keys;
-      const ties = new Float64Array(grown); ties.set(this.ties); this.ties = ties;
+      const ties = new Uint32Array(grown); ties.set(this.ties); this.ties = ties;
       const slots = new Int32Array(grown); slots.set(this.heapSlots); this.heapSlots = slots;
     }
+    this.words[(slot + HEADS) * 6 + NEXT] = IN_HEAP;
     this.siftUp(this.heapCount++, key, tie, slot);
   }
 
   private heapRemove(slot: number): void {
-    const i = this.positions[slot];
-    this.positions[slot] = NOT_IN_HEAP;
+    const w = (slot + HEADS) * 6;
+    const i = this.words[w + PREV];
+    this.words[w + NEXT] = DETACHED;
     const last = --this.heapCount;
     if (i === last) return;
     const key = this.keys[last], tie = this.ties[last], moved = this.heapSlots[last];
@@ -336,7 +369,7 @@ export class WheelStore {
     this.keys[i] = key;
     this.ties[i] = tie;
     this.heapSlots[i] = slot;
-    this.positions[slot] = i;
+    this.words[(slot + HEADS) * 6 + PREV] = i;
   }
 
   private siftUp(i: number, key: number, tie: number, slot: number): void {
