@@ -6,7 +6,7 @@
 // entry's position in its record (next == IN_HEAP, prev == position), so a
 // slot can be removed or re-keyed in O(log n) without a search, and no table
 // per slot is needed. The keys and ties are also kept per position, so that
-// sifting reads only the heap's own arrays.
+// sifting reads only the heap's own array.
 //
 // Invariants (checked by heapCheck):
 //   - for every position i > 0: entry(parent(i)) <= entry(i) in (key, tie) order;
@@ -14,29 +14,35 @@
 //   - heapPositionOf(s) == -1 for every slot s not in the heap (its record's
 //     next is not IN_HEAP: a slot leaving the heap is marked DETACHED).
 //
-// Four children per node: half the depth of a binary heap and the four
-// children share a cache line, which is what makes sift-down cheap.
+// Four children per node: half the depth of a binary heap. An entry is 16
+// bytes (key, tie, slot) and the array starts 48 bytes into a 64-byte aligned
+// block, so the four children of any node (positions 4i+1 .. 4i+4) are one
+// cache line: a level of sift-down reads one line.
 
 import { growBlock, nextCapacity } from "./memory";
 import { IN_HEAP, DETACHED, nextOf, setNext, prevOf, setPrev, recordsCapacity } from "./records";
 
 const NOT_IN_HEAP: i32 = -1;
 
-let keys: usize = 0;      // f64 per position
-let ties: usize = 0;      // u32 per position
-let slots: usize = 0;     // i32 per position
+const ENTRY_BYTES: i32 = 16; // key f64, tie u32, slot i32
+const LEAD: i32 = 3;         // unused entries before position 0
+
+let block: usize = 0;
+let entries: usize = 0;      // position 0: block + LEAD entries
 let capacity: i32 = 0;
 let size: i32 = 0;
 
-@inline function keyAt(i: i32): f64 { return load<f64>(keys + (<usize>i << 3)); }
-@inline function tieAt(i: i32): u32 { return load<u32>(ties + (<usize>i << 2)); }
-@inline function slotAt(i: i32): i32 { return load<i32>(slots + (<usize>i << 2)); }
+@inline function entryAt(i: i32): usize { return entries + (<usize>i << 4); }
+@inline function keyAt(i: i32): f64 { return load<f64>(entryAt(i)); }
+@inline function tieAt(i: i32): u32 { return load<u32>(entryAt(i), 8); }
+@inline function slotAt(i: i32): i32 { return load<i32>(entryAt(i), 12); }
 @inline function setPosition(slot: i32, i: i32): void { setPrev(slot, i); }
 
 @inline function place(i: i32, key: f64, tie: u32, slot: i32): void {
-  store<f64>(keys + (<usize>i << 3), key);
-  store<u32>(ties + (<usize>i << 2), tie);
-  store<i32>(slots + (<usize>i << 2), slot);
+  const at = entryAt(i);
+  store<f64>(at, key);
+  store<u32>(at, tie, 8);
+  store<i32>(at, slot, 12);
   setPosition(slot, i);
 }
 
@@ -81,9 +87,8 @@ function siftDown(i: i32, key: f64, tie: u32, slot: i32): void {
 export function heapPush(slot: i32, key: f64, tie: u32): void {
   if (size == capacity) {
     const grown = nextCapacity(capacity, size + 1);
-    keys = growBlock(keys, grown, 8);
-    ties = growBlock(ties, grown, 4);
-    slots = growBlock(slots, grown, 4);
+    block = growBlock(block, grown + LEAD, ENTRY_BYTES);
+    entries = block + <usize>(LEAD * ENTRY_BYTES);
     capacity = grown;
   }
   setNext(slot, IN_HEAP);

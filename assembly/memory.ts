@@ -9,8 +9,8 @@
 //
 //   [zoneStart, zoneTop)     the blocks of the small tables (near heap,
 //                            callbacks, sources, dispatch list), allocated
-//                            upwards, each after an 8-byte header holding its
-//                            size; a block that grows is extended in place
+//                            upwards, 64-byte aligned, each after an 8-byte
+//                            header holding its size; a block that grows is extended in place
 //                            when it is the last one, else copied to the top
 //                            and its old bytes are left unused. Tables only
 //                            grow, by doubling, so what is left behind is
@@ -118,14 +118,14 @@ function growZone(top: usize, bytes: usize): void {
     zoneEnd += delta;
   } else {
     zoneStart = zoneTop = memoryBytes();
-    zoneEnd = zoneStart + align(max(bytes + HEADER, size << 1));
+    zoneEnd = zoneStart + align(max(bytes + 64, size << 1));
     moveRecords(zoneEnd, kept, kept);
   }
 }
 
 /** Returns a block for `count` elements of `size` bytes, keeping what
  *  `block` held (which may be 0, meaning no block yet): in place when it is
- *  the zone's last block, else copied. 8-byte aligned. */
+ *  the zone's last block, else copied. 64-byte aligned (a cache line). */
 export function growBlock(block: usize, count: i32, size: i32): usize {
   if (memoryEnd == 0) growRecords(0);
   const bytes = (<usize>count * <usize>size + 7) & ~<usize>7;
@@ -139,8 +139,8 @@ export function growBlock(block: usize, count: i32, size: i32): usize {
       return block;
     }
   }
-  if (zoneTop + HEADER + bytes > zoneEnd) growZone(zoneTop + HEADER + bytes, bytes);
-  const fresh = zoneTop + HEADER;
+  if (align(zoneTop + HEADER) + bytes > zoneEnd) growZone(align(zoneTop + HEADER) + bytes, bytes);
+  const fresh = align(zoneTop + HEADER);
   zoneTop = fresh + bytes;
   store<usize>(fresh - HEADER, bytes);
   if (old != 0) memory.copy(fresh, block, old);

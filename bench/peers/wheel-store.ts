@@ -6,12 +6,12 @@
 //
 // It exists to show what WebAssembly itself adds: the algorithm, the memory
 // layout (one 24-byte record per slot in one buffer, the wheel's list heads
-// as records before record 0, heap positions kept in the records, typed
-// arrays for the heap), the u32 sequence numbers renumbered before they wrap,
-// and the contract are the core's; only the language differs. The one part
-// not ported is assembly/memory.ts's arena: the record buffer grows as JS
-// buffers do, by doubling into a new one. The invariants are those stated in
-// the assembly/ files; see there for the reasons.
+// as records before record 0, heap positions kept in the records, the heap's
+// 16-byte entries in one buffer), the u32 sequence numbers renumbered before
+// they wrap, and the contract are the core's; only the language differs. The
+// one part not ported is assembly/memory.ts's arena: the record buffer grows
+// as JS buffers do, by doubling into a new one. The invariants are those
+// stated in the assembly/ files; see there for the reasons.
 //
 //   schedule(deadline) -> id     id = generation * 2^22 + slot (-1: NaN)
 //   cancel(id)         -> true if it was pending
@@ -27,6 +27,7 @@ const NO_SLOT = -1;
 const IN_HEAP = 0x7fffffff;
 const DETACHED = 0x7ffffffe;
 const SEQUENCE_LIMIT = 0xffffffff;
+const LEAD = 3; // heap entries before position 0
 
 const LEVELS = 6;
 const OVERFLOW = LEVELS * 64;
@@ -61,10 +62,13 @@ export class WheelStore {
   private elapsed = 0;
   private minDeadline = Infinity;
   private minValid = true;
-  // Heap, per position.
-  private keys = new Float64Array(0);
-  private ties = new Uint32Array(0);
-  private heapSlots = new Int32Array(0);
+  // Heap: one buffer of 16-byte entries (key f64, tie u32, slot i32), position p
+  // at entry p + LEAD, as assembly/heap.ts lays it out (JS cannot align the
+  // buffer to a cache line, as the core does).
+  private heapFloats = new Float64Array(0);
+  private heapWords = new Uint32Array(0);
+  private heapInts = new Int32Array(0);
+  private heapCapacity = 0;
   private heapCount = 0;
   // Slots.
   private slotsUsed = 0;
@@ -119,18 +123,18 @@ export class WheelStore {
         }
       }
     }
-    if (!(this.keys[0] <= now)) return NO_SLOT;
-    const top = this.heapSlots[0];
+    if (!(this.heapFloats[LEAD * 2] <= now)) return NO_SLOT;
+    const top = this.heapInts[LEAD * 4 + 3];
     this.words[(top + HEADS) * 6 + NEXT] = DETACHED;
     const last = --this.heapCount;
-    if (last > 0) this.siftDown(0, this.keys[last], this.ties[last], this.heapSlots[last]);
+    if (last > 0) this.siftDown(0, this.heapFloats[(last + LEAD) * 2], this.heapWords[(last + LEAD) * 4 + 2], this.heapInts[(last + LEAD) * 4 + 3]);
     this.release(top);
     return top;
   }
 
   nextDeadline(): number {
     while (this.heapCount === 0 && this.refill(this.elapsed - (this.elapsed % 64) + 127)) { /* down the levels */ }
-    return this.heapCount > 0 ? this.keys[0] : this.wheelEarliestDeadline();
+    return this.heapCount > 0 ? this.heapFloats[LEAD * 2] : this.wheelEarliestDeadline();
   }
 
   // ---- slots -------------------------------------------------------------
@@ -199,7 +203,7 @@ export class WheelStore {
     for (let i = 0; i < pending.length; i++) {
       const w = (pending[i] + HEADS) * 6;
       u[w + SEQUENCE] = i;
-      if (this.words[w + NEXT] === IN_HEAP) this.ties[this.words[w + PREV]] = i;
+      if (this.words[w + NEXT] === IN_HEAP) this.heapWords[(this.words[w + PREV] + LEAD) * 4 + 2] = i;
     }
     this.sequence = pending.length;
   }
@@ -339,11 +343,14 @@ export class WheelStore {
   // ---- heap ------------------------------------------------------------------
 
   private heapPush(slot: number, key: number, tie: number): void {
-    if (this.heapCount === this.keys.length) {
-      const grown = nextCapacity(this.keys.length, this.heapCount + 1);
-      const keys = new Float64Array(grown); keys.set(this.keys); this.keys = keys;
-      const ties = new Uint32Array(grown); ties.set(this.ties); this.ties = ties;
-      const slots = new Int32Array(grown); slots.set(this.heapSlots); this.heapSlots = slots;
+    if (this.heapCount === this.heapCapacity) {
+      const grown = nextCapacity(this.heapCapacity, this.heapCount + 1);
+      const buffer = new ArrayBuffer((grown + LEAD) * 16);
+      new Uint32Array(buffer).set(this.heapWords);
+      this.heapFloats = new Float64Array(buffer);
+      this.heapWords = new Uint32Array(buffer);
+      this.heapInts = new Int32Array(buffer);
+      this.heapCapacity = grown;
     }
     this.words[(slot + HEADS) * 6 + NEXT] = IN_HEAP;
     this.siftUp(this.heapCount++, key, tie, slot);
@@ -355,20 +362,20 @@ export class WheelStore {
     this.words[w + NEXT] = DETACHED;
     const last = --this.heapCount;
     if (i === last) return;
-    const key = this.keys[last], tie = this.ties[last], moved = this.heapSlots[last];
+    const key = this.heapFloats[(last + LEAD) * 2], tie = this.heapWords[(last + LEAD) * 4 + 2], moved = this.heapInts[(last + LEAD) * 4 + 3];
     if (i > 0 && this.before(key, tie, (i - 1) >> 2)) this.siftUp(i, key, tie, moved);
     else this.siftDown(i, key, tie, moved);
   }
 
   private before(key: number, tie: number, i: number): boolean {
-    const other = this.keys[i];
-    return key < other || (key === other && tie < this.ties[i]);
+    const other = this.heapFloats[(i + LEAD) * 2];
+    return key < other || (key === other && tie < this.heapWords[(i + LEAD) * 4 + 2]);
   }
 
   private put(i: number, key: number, tie: number, slot: number): void {
-    this.keys[i] = key;
-    this.ties[i] = tie;
-    this.heapSlots[i] = slot;
+    this.heapFloats[(i + LEAD) * 2] = key;
+    this.heapWords[(i + LEAD) * 4 + 2] = tie;
+    this.heapInts[(i + LEAD) * 4 + 3] = slot;
     this.words[(slot + HEADS) * 6 + PREV] = i;
   }
 
@@ -376,7 +383,7 @@ export class WheelStore {
     while (i > 0) {
       const parent = (i - 1) >> 2;
       if (!this.before(key, tie, parent)) break;
-      this.put(i, this.keys[parent], this.ties[parent], this.heapSlots[parent]);
+      this.put(i, this.heapFloats[(parent + LEAD) * 2], this.heapWords[(parent + LEAD) * 4 + 2], this.heapInts[(parent + LEAD) * 4 + 3]);
       i = parent;
     }
     this.put(i, key, tie, slot);
@@ -390,11 +397,11 @@ export class WheelStore {
       let best = first;
       const last = first + 4 < n ? first + 4 : n;
       for (let c = first + 1; c < last; c++) {
-        if (this.before(this.keys[c], this.ties[c], best)) best = c;
+        if (this.before(this.heapFloats[(c + LEAD) * 2], this.heapWords[(c + LEAD) * 4 + 2], best)) best = c;
       }
-      const bk = this.keys[best];
-      if (key < bk || (key === bk && tie <= this.ties[best])) break;
-      this.put(i, bk, this.ties[best], this.heapSlots[best]);
+      const bk = this.heapFloats[(best + LEAD) * 2];
+      if (key < bk || (key === bk && tie <= this.heapWords[(best + LEAD) * 4 + 2])) break;
+      this.put(i, bk, this.heapWords[(best + LEAD) * 4 + 2], this.heapInts[(best + LEAD) * 4 + 3]);
       i = best;
     }
     this.put(i, key, tie, slot);
