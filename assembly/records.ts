@@ -14,10 +14,10 @@
 //   20 sequence    u32  order of scheduling: the tie-break between equal
 //                       deadlines (timers.ts renumbers before it wraps)
 //
-// Nodes are what the wheel's lists link: a timer slot s is node s, and the
-// head of wheel list b is node -1-b, a record placed before record 0 in the
-// same table (only its links are used). So one unlink serves every list and
-// needs no branch on "is this the head".
+// Nodes are what the wheel's chains link: a timer slot s is node s, and the
+// head of chain k of wheel list b is node -1-(b*4+k), a record placed before
+// record 0 in the same table (only its links are used). So one unlink serves
+// every chain and needs no branch on "is this the head".
 //
 // Invariant: the table holds HEADS head records and recordCapacity timer
 // records; every node index used is in [-HEADS, recordCapacity), which the
@@ -26,8 +26,9 @@
 
 import { growRecords, recordsStart } from "./memory";
 
-/** Wheel lists: 6 levels of 64 slots, and one overflow list. */
-export const HEADS: i32 = 6 * 64 + 1;
+/** Chain heads: 4 per wheel list (wheel.ts's CHAINS), for 6 levels of 64
+ *  lists and one overflow list. */
+export const HEADS: i32 = (6 * 64 + 1) * 4;
 /** The `next` of a timer that is in the near heap, not in a wheel list. */
 export const IN_HEAP: i32 = 0x7fffffff;
 /** The `next` of a timer that has just left the heap, until it is placed

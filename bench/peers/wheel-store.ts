@@ -7,11 +7,12 @@
 // It exists to show what WebAssembly itself adds: the algorithm, the memory
 // layout (one 24-byte record per slot in one buffer, the wheel's list heads
 // as records before record 0, heap positions kept in the records, the heap's
-// 16-byte entries in one buffer), the u32 sequence numbers renumbered before
-// they wrap, and the contract are the core's; only the language differs. The
-// one part not ported is assembly/memory.ts's arena: the record buffer grows
-// as JS buffers do, by doubling into a new one. The invariants are those
-// stated in the assembly/ files; see there for the reasons.
+// 16-byte entries in one buffer, each wheel list four chains walked side by
+// side), the u32 sequence numbers renumbered before they wrap, and the
+// contract are the core's; only the language differs. The one part not
+// ported is assembly/memory.ts's arena: the record buffer grows as JS buffers
+// do, by doubling into a new one. The invariants are those stated in the
+// assembly/ files; see there for the reasons.
 //
 //   schedule(deadline) -> id     id = generation * 2^22 + slot (-1: NaN)
 //   cancel(id)         -> true if it was pending
@@ -31,7 +32,8 @@ const LEAD = 3; // heap entries before position 0
 
 const LEVELS = 6;
 const OVERFLOW = LEVELS * 64;
-const HEADS = OVERFLOW + 1;
+const CHAINS = 4; // per list, as in assembly/wheel.ts
+const HEADS = (OVERFLOW + 1) * CHAINS;
 const WHEEL_SPAN = 2 ** 36;
 const TICK_LIMIT = 2 ** 52; // ticks stay exact doubles; past it, one overflow tick
 
@@ -52,7 +54,8 @@ function nextCapacity(current: number, needed: number): number {
 }
 
 export class WheelStore {
-  // Records: node n (timer slot n >= 0, list head -1-b) at word (n + HEADS) * 6.
+  // Records: node n (timer slot n >= 0, head of chain k of list b
+  // -1-(b*CHAINS+k)) at word (n + HEADS) * 6.
   private words = new Int32Array(0);
   private unsigned = new Uint32Array(0);
   private floats = new Float64Array(0);
@@ -62,6 +65,7 @@ export class WheelStore {
   private elapsed = 0;
   private minDeadline = Infinity;
   private minValid = true;
+  private chains = new Int32Array(CHAINS); // of the list last detached
   // Heap: one buffer of 16-byte entries (key f64, tie u32, slot i32), position p
   // at entry p + LEAD, as assembly/heap.ts lays it out (JS cannot align the
   // buffer to a cache line, as the core does).
@@ -225,13 +229,19 @@ export class WheelStore {
     else this.wheelUnlink(slot);
   }
 
+  /** assembly/timers.ts's refill: the four chains walked side by side. */
   private refill(limit: number): boolean {
-    let node = this.wheelDetach(limit);
-    if (node < 0) return false;
-    while (node >= 0) {
-      const next = this.words[(node + HEADS) * 6 + NEXT];
-      this.place(node);
-      node = next;
+    if (!this.wheelDetach(limit)) return false;
+    const words = this.words, chains = this.chains;
+    let a = chains[0], b = chains[1], c = chains[2], d = chains[3];
+    while ((a & b & c & d) >= 0) {
+      const na = a >= 0 ? words[(a + HEADS) * 6 + NEXT] : a, nb = b >= 0 ? words[(b + HEADS) * 6 + NEXT] : b;
+      const nc = c >= 0 ? words[(c + HEADS) * 6 + NEXT] : c, nd = d >= 0 ? words[(d + HEADS) * 6 + NEXT] : d;
+      if (a >= 0) this.place(a);
+      if (b >= 0) this.place(b);
+      if (c >= 0) this.place(c);
+      if (d >= 0) this.place(d);
+      a = na; b = nb; c = nc; d = nd;
     }
     return true;
   }
@@ -269,8 +279,15 @@ export class WheelStore {
       if (low !== 0) return level * 64 + 31 - Math.clz32(low & -low);
       if (high !== 0) return level * 64 + 63 - Math.clz32(high & -high);
     }
-    const head = -1 - OVERFLOW;
-    return this.words[(head + HEADS) * 6 + NEXT] !== head ? OVERFLOW : -1;
+    return this.listEmpty(OVERFLOW) ? -1 : OVERFLOW;
+  }
+
+  private listEmpty(list: number): boolean {
+    for (let k = 0; k < CHAINS; k++) {
+      const head = -1 - (list * CHAINS + k);
+      if (this.words[(head + HEADS) * 6 + NEXT] !== head) return false;
+    }
+    return true;
   }
 
   private setOccupied(list: number, on: boolean): void {
@@ -287,7 +304,7 @@ export class WheelStore {
     const list = this.listFor(tick);
     this.setOccupied(list, true);
     const words = this.words;
-    const head = -1 - list;
+    const head = -1 - (list * CHAINS + (node & (CHAINS - 1)));
     const tail = words[(head + HEADS) * 6 + PREV];
     words[(tail + HEADS) * 6 + NEXT] = node;
     words[(node + HEADS) * 6 + PREV] = tail;
@@ -303,34 +320,39 @@ export class WheelStore {
     const prev = words[w + PREV], next = words[w + NEXT];
     words[(prev + HEADS) * 6 + NEXT] = next;
     words[(next + HEADS) * 6 + PREV] = prev;
-    if (prev === next) this.setOccupied(-1 - prev, false);
+    if (prev === next) {
+      const list = ((-1 - prev) / CHAINS) | 0;
+      if (this.listEmpty(list)) this.setOccupied(list, false);
+    }
     const d = this.floats[(node + HEADS) * 3];
     if (d === this.minDeadline && d !== Infinity) this.minValid = false;
   }
 
-  private wheelDetach(limit: number): number {
+  private wheelDetach(limit: number): boolean {
     const list = this.earliestList();
-    if (list < 0) return -1;
+    if (list < 0) return false;
     const start = this.listStart(list);
-    if (start > limit) return -1;
+    if (start > limit) return false;
     if (start > this.elapsed) this.elapsed = start;
     const words = this.words;
-    const head = -1 - list, h = (head + HEADS) * 6;
-    const first = words[h + NEXT];
-    words[(words[h + PREV] + HEADS) * 6 + NEXT] = head;
-    words[h + NEXT] = head;
-    words[h + PREV] = head;
+    for (let k = 0; k < CHAINS; k++) {
+      const head = -1 - (list * CHAINS + k), h = (head + HEADS) * 6;
+      this.chains[k] = words[h + NEXT];
+      words[(words[h + PREV] + HEADS) * 6 + NEXT] = head;
+      words[h + NEXT] = head;
+      words[h + PREV] = head;
+    }
     this.setOccupied(list, false);
     this.minValid = false;
-    return first;
+    return true;
   }
 
   private wheelEarliestDeadline(): number {
     if (this.minValid) return this.minDeadline;
     let least = Infinity;
     const list = this.earliestList();
-    if (list >= 0) {
-      for (let node = this.words[(-1 - list + HEADS) * 6 + NEXT]; node >= 0; node = this.words[(node + HEADS) * 6 + NEXT]) {
+    for (let k = 0; list >= 0 && k < CHAINS; k++) {
+      for (let node = this.words[(-1 - (list * CHAINS + k) + HEADS) * 6 + NEXT]; node >= 0; node = this.words[(node + HEADS) * 6 + NEXT]) {
         const d = this.floats[(node + HEADS) * 3];
         if (d < least) least = d;
       }
