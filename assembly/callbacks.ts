@@ -26,14 +26,14 @@ let freeHead: i32 = NO_SLOT;
 @inline function ringAt(i: i32): i32 { return load<i32>(ring + (<usize>((head + i) & (ringCapacity - 1)) << 2)); }
 @inline function nextFreeOf(slot: i32): i32 { return load<i32>(nextFree + (<usize>slot << 2)); }
 
+/** Called when the ring is full: doubles it. The queue wrapped at the old
+ *  capacity, so its part before `head` moves to just past it. */
 function growRing(): void {
-  const grown = nextCapacity(ringCapacity, queued + 1);
-  const block = heap.alloc(<usize>grown << 2);
-  for (let i = 0; i < queued; i++) store<i32>(block + (<usize>i << 2), ringAt(i));
-  if (ring != 0) heap.free(ring);
-  ring = block;
+  const old = ringCapacity;
+  const grown = nextCapacity(old, queued + 1);
+  ring = growBlock(ring, grown, 4);
+  memory.copy(ring + (<usize>old << 2), ring, <usize>head << 2);
   ringCapacity = grown;
-  head = 0;
 }
 
 function takeSlot(): i32 {

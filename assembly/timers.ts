@@ -18,6 +18,11 @@
 // order they were scheduled (or moved), and ids that carry a generation so
 // that a stale id never touches the timer that reuses its slot.
 //
+// Sequence numbers are u32, to keep a record at 24 bytes. Before they would
+// wrap (after 2^32 - 1 schedules and moves) the pending timers are renumbered
+// 0, 1, ... in the order of their numbers (renumber), which changes no
+// comparison between them.
+//
 // An id is the integer  generation * 2^22 + slot,  carried as an f64 (exact
 // below 2^53). 22 bits of slot allow 4M pending timeouts; the 31-bit
 // generation would take 2^31 reuses of one slot to wrap, and a slot whose
@@ -29,22 +34,25 @@
 //     record's next == IN_HEAP, or in a wheel list), free (on the free list),
 //     or retired;
 //   - a pending slot's generation is that of its id, >= 1; a heap entry's
-//     (key, tie) are its record's (deadline, sequence), sequence < `sequence`;
+//     (key, tie) are its record's (deadline, sequence); every pending
+//     sequence is below `sequence`;
 //   - every heap timer's tick is at or before the wheel's elapsed tick;
 //   - pending == heapSize() + the timers in the wheel.
 // Cancelling removes the timer at once: no tombstones, so memory is
 // proportional to the pending timers however many were cancelled.
 
 import {
-  heapReserveSlots, heapPush, heapRemove, heapPop, heapSize,
+  heapPush, heapRemove, heapPop, heapSize, heapUpdate,
   heapMinKey, heapClear, heapCheck, heapPositionOf, heapKeyOf, heapTieOf,
 } from "./heap";
 import {
   IN_HEAP, deadlineOf, setDeadline, sequenceOf, setSequence, nextOf, setNext,
   generationOf, setGeneration, recordsReserve, recordsCapacity,
 } from "./records";
+import { growBlock } from "./memory";
+import { sortU64 } from "./sort";
 import {
-  tickOf, wheelPlace, wheelUnlink, wheelDetach, wheelAdvance, wheelNearEnd,
+  CHAINS, tickOf, wheelPlace, wheelUnlink, wheelDetach, wheelAdvance, wheelNearEnd, wheelChain,
   wheelEarliestDeadline, wheelDetachAny, wheelReset, wheelElapsed, wheelCheck,
 } from "./wheel";
 
@@ -54,6 +62,8 @@ const SLOT_SCALE: f64 = <f64>MAX_SLOTS;
 const MAX_GENERATION: u32 = 0x7fffffff;
 const RETIRED: u32 = 0;
 const NO_SLOT: i32 = -1;
+/** No pending timer has this sequence number: the count stops below it. */
+const SEQUENCE_LIMIT: u32 = 0xffffffff;
 
 /** Returned by timerSchedule instead of an id. */
 export const ERR_BAD_DEADLINE: f64 = -1;
@@ -62,8 +72,10 @@ export const ERR_TOO_MANY_TIMERS: f64 = -2;
 let slotCapacity: i32 = 0;
 let slotsUsed: i32 = 0;      // slots ever handed out: [0, slotsUsed)
 let freeHead: i32 = NO_SLOT; // free slots are linked through their record's next
-let sequence: f64 = 0;
+let sequence: u32 = 0;
 let pending: i32 = 0;
+let scratch: usize = 0; // u64 per pending timer, for renumber
+let scratchCapacity: i32 = 0;
 
 @inline function idOf(slot: i32): f64 {
   return <f64>generationOf(slot) * SLOT_SCALE + <f64>slot;
@@ -92,7 +104,6 @@ function takeSlot(): i32 {
   if (slotsUsed == slotCapacity) {
     recordsReserve(slotsUsed + 1);
     slotCapacity = recordsCapacity();
-    heapReserveSlots(slotCapacity);
   }
   const slot = slotsUsed++;
   setGeneration(slot, 1);
@@ -112,9 +123,46 @@ function takeSlot(): i32 {
 /** Puts a timer that is in neither structure where its deadline belongs. */
 @inline function place(slot: i32): void {
   const d = deadlineOf(slot);
-  if (wheelPlace(slot, d)) return;
-  setNext(slot, IN_HEAP);
-  heapPush(slot, d, sequenceOf(slot));
+  if (!wheelPlace(slot, d)) heapPush(slot, d, sequenceOf(slot));
+}
+
+/** Gives the pending timers the sequence numbers 0 .. pending-1 in the order
+ *  of their present ones, and continues the count after them. Free slots are
+ *  marked with SEQUENCE_LIMIT first, which no pending timer has. O(n log n),
+ *  once per 2^32 - pending schedules. */
+function renumber(): void {
+  for (let s = freeHead; s != NO_SLOT; s = nextOf(s)) setSequence(s, SEQUENCE_LIMIT);
+  if (scratchCapacity < pending) {
+    scratch = growBlock(scratch, pending, 8);
+    scratchCapacity = pending;
+  }
+  let n = 0;
+  for (let s = 0; s < slotsUsed; s++) {
+    if (generationOf(s) == RETIRED || sequenceOf(s) == SEQUENCE_LIMIT) continue;
+    store<u64>(scratch + (<usize>n << 3), (<u64>sequenceOf(s) << 32) | <u64>s);
+    n++;
+  }
+  sortU64(scratch, n);
+  for (let i = 0; i < n; i++) {
+    const slot = <i32>load<u32>(scratch + (<usize>i << 3));
+    setSequence(slot, <u32>i);
+    // Same order as before: the heap only takes the new tie.
+    if (heapPositionOf(slot) >= 0) heapUpdate(slot, deadlineOf(slot), <u32>i);
+  }
+  sequence = <u32>n;
+}
+
+/** The next sequence number. */
+@inline function nextSequence(): u32 {
+  if (sequence == SEQUENCE_LIMIT) renumber();
+  return sequence++;
+}
+
+/** For tests: moves the count of sequence numbers on by `count` (at most up
+ *  to the limit), as that many schedules would, so that a test reaches the
+ *  renumbering without 2^32 of them. */
+export function timersSkipSequence(count: u32): void {
+  sequence = count > SEQUENCE_LIMIT - sequence ? SEQUENCE_LIMIT : sequence + count;
 }
 
 @inline function unplace(slot: i32): void {
@@ -126,12 +174,20 @@ function takeSlot(): i32 {
  *  if it starts at or before tick `limit`, placing its timers again.
  *  Returns false when there was no such list. */
 function refill(limit: i64): bool {
-  let node = wheelDetach(limit);
-  if (node < 0) return false;
-  while (node >= 0) {
-    const next = nextOf(node); // read before place() relinks it
-    place(node);
-    node = next;
+  if (!wheelDetach(limit)) return false;
+  // The list's four chains (wheel.ts's CHAINS) are walked side by side: the
+  // next records of the four are loaded together, so that their cache
+  // misses overlap instead of following one another down one chain.
+  let a = wheelChain(0), b = wheelChain(1), c = wheelChain(2), d = wheelChain(3);
+  while ((a & b & c & d) >= 0) { // some chain goes on: not all four negative
+    // Read before place() relinks them.
+    const na = a >= 0 ? nextOf(a) : a, nb = b >= 0 ? nextOf(b) : b;
+    const nc = c >= 0 ? nextOf(c) : c, nd = d >= 0 ? nextOf(d) : d;
+    if (a >= 0) place(a);
+    if (b >= 0) place(b);
+    if (c >= 0) place(c);
+    if (d >= 0) place(d);
+    a = na; b = nb; c = nc; d = nd;
   }
   return true;
 }
@@ -140,10 +196,11 @@ function refill(limit: i64): bool {
  *  ERR_ code. */
 export function timerSchedule(deadline: f64): f64 {
   if (isNaN(deadline)) return ERR_BAD_DEADLINE;
+  const order = nextSequence(); // before takeSlot: renumber counts pending slots only
   const slot = takeSlot();
   if (slot == NO_SLOT) return ERR_TOO_MANY_TIMERS;
   setDeadline(slot, deadline);
-  setSequence(slot, sequence++);
+  setSequence(slot, order);
   place(slot);
   pending++;
   return idOf(slot);
@@ -169,7 +226,7 @@ export function timerMove(id: f64, deadline: f64): i32 {
   if (slot == NO_SLOT) return 0;
   unplace(slot);
   setDeadline(slot, deadline);
-  setSequence(slot, sequence++);
+  setSequence(slot, nextSequence());
   place(slot);
   return 1;
 }
@@ -214,11 +271,13 @@ export function timerPendingCount(): i32 { return pending; }
 export function timerClear(): void {
   while (heapSize() > 0) releaseSlot(heapPop());
   heapClear();
-  for (let node = wheelDetachAny(); node >= 0; node = wheelDetachAny()) {
-    while (node >= 0) {
-      const next = nextOf(node);
-      releaseSlot(node);
-      node = next;
+  while (wheelDetachAny()) {
+    for (let k = 0; k < CHAINS; k++) {
+      for (let node = wheelChain(k); node >= 0;) {
+        const next = nextOf(node);
+        releaseSlot(node);
+        node = next;
+      }
     }
   }
   wheelReset();

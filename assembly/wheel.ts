@@ -16,6 +16,7 @@
 //     every level-L list holds later ticks than every level-(L-1) list, and
 //     within a level a higher slot holds later ticks: the earliest non-empty
 //     list holds the earliest timers;
+//   - timer slot s is in chain s & (CHAINS - 1) of its list;
 //   - bit s of occupied[L] is set iff list L*64 + s is not empty;
 //   - `elapsed` only grows (but for wheelReset, on an empty wheel), and only
 //     to a tick at or before the start of the earliest non-empty list (wheelDetach moves it to that start and takes
@@ -24,8 +25,12 @@
 //   - when minValid, minDeadline is the least deadline in the wheel
 //     (+Infinity when empty): placing lowers it, removing that deadline
 //     clears minValid, and so does detaching a list.
-// Lists are circular, doubly linked through the records (records.ts), each
-// with a head node, so that unlinking is O(1) and needs no search.
+// A list is CHAINS chains, each circular and doubly linked through the
+// records (records.ts) with a head node, so that unlinking is O(1) and needs
+// no search. A list is split in chains because walking a linked chain is one
+// cache miss after another (each next is in the record just loaded): a list
+// that moves out is walked chain by chain side by side (timers.ts, refill),
+// so that the misses of the chains overlap.
 
 import {
   deadlineOf, nextOf, prevOf, setNext, setPrev, recordsCapacity,
@@ -35,16 +40,29 @@ const LEVELS: i32 = 6;
 const SLOT_BITS: i32 = 6;
 const WHEEL_BITS: i64 = 36;
 const OVERFLOW: i32 = LEVELS << SLOT_BITS;
+/** Each list is CHAINS circular chains, timer slot s in chain s & (CHAINS - 1),
+ *  so that a detached list can be walked CHAINS records at a time. */
+export const CHAINS: i32 = 4;
 /** Ticks at or past this are all the same overflow tick (exact order among
  *  them is the near heap's job, by deadline). */
 const TICK_LIMIT: f64 = 4611686018427387904.0; // 2^62
 
 const occupied = memory.data(LEVELS * 8); // u64 per level
+const chains = memory.data(CHAINS * 4);   // i32 per chain of the last detached list
 let elapsed: i64 = 0;
 let minDeadline: f64 = Infinity;
 let minValid: bool = true;
 
-@inline function headOf(list: i32): i32 { return -1 - list; }
+@inline function headOf(list: i32, chain: i32): i32 { return -1 - (list * CHAINS + chain); }
+
+/** Whether every chain of `list` is empty. */
+function listEmpty(list: i32): bool {
+  for (let k = 0; k < CHAINS; k++) {
+    const head = headOf(list, k);
+    if (nextOf(head) != head) return false;
+  }
+  return true;
+}
 @inline function occupancy(level: i32): u64 { return load<u64>(occupied + (<usize>level << 3)); }
 @inline function setOccupancy(level: i32, bits: u64): void { store<u64>(occupied + (<usize>level << 3), bits); }
 
@@ -77,8 +95,7 @@ function earliestList(): i32 {
     const bits = occupancy(level);
     if (bits != 0) return (level << SLOT_BITS) | <i32>ctz(bits);
   }
-  const head = headOf(OVERFLOW);
-  return nextOf(head) != head ? OVERFLOW : -1;
+  return listEmpty(OVERFLOW) ? -1 : OVERFLOW;
 }
 
 /** Called by timers.ts for a timer not in any list: links it into the list
@@ -92,7 +109,7 @@ export function wheelPlace(node: i32, d: f64): bool {
     const level = list >> SLOT_BITS;
     setOccupancy(level, occupancy(level) | (<u64>1 << <u64>(list & 63)));
   }
-  const head = headOf(list);
+  const head = headOf(list, node & (CHAINS - 1));
   const tail = prevOf(head);
   setNext(tail, node);
   setPrev(node, tail);
@@ -107,10 +124,10 @@ export function wheelUnlink(node: i32): void {
   const prev = prevOf(node), next = nextOf(node);
   setNext(prev, next);
   setPrev(next, prev);
-  // Only a list's head is both neighbours of its last timer.
+  // Only a chain's head is both neighbours of its last timer.
   if (prev == next) {
-    const list = -1 - prev;
-    if (list != OVERFLOW) {
+    const list = (-1 - prev) / CHAINS;
+    if (list != OVERFLOW && listEmpty(list)) {
       const level = list >> SLOT_BITS;
       setOccupancy(level, occupancy(level) & ~(<u64>1 << <u64>(list & 63)));
     }
@@ -120,33 +137,39 @@ export function wheelUnlink(node: i32): void {
   if (d == minDeadline && d != Infinity) minValid = false;
 }
 
-/** Empties `list` and returns its first timer; the chain of its timers is
- *  followed with nextOf and ends at a negative node. */
-function takeList(list: i32): i32 {
-  const head = headOf(list);
-  const first = nextOf(head);
-  setNext(prevOf(head), head); // the chain ends at the head (negative)
-  setNext(head, head);
-  setPrev(head, head);
+/** Empties `list`, leaving the start of each of its chains for wheelChain;
+ *  a chain is followed with nextOf and ends at a negative node. */
+function takeList(list: i32): void {
+  for (let k = 0; k < CHAINS; k++) {
+    const head = headOf(list, k);
+    store<i32>(chains + (<usize>k << 2), nextOf(head));
+    setNext(prevOf(head), head); // the chain ends at the head (negative)
+    setNext(head, head);
+    setPrev(head, head);
+  }
   if (list != OVERFLOW) {
     const level = list >> SLOT_BITS;
     setOccupancy(level, occupancy(level) & ~(<u64>1 << <u64>(list & 63)));
   }
   minValid = false;
-  return first;
 }
+
+/** The first timer of chain `k` (< CHAINS) of the list last detached, or a
+ *  negative node when that chain is empty. */
+@inline export function wheelChain(k: i32): i32 { return load<i32>(chains + (<usize>k << 2)); }
 
 /** Called by timers.ts when the near heap is empty: if the earliest list
  *  starts at or before `limit`, moves `elapsed` to its start and returns its
  *  detached chain (the caller places every timer of it again: some go to the
  *  heap, the rest to lower levels). Else returns -1 and changes nothing. */
-export function wheelDetach(limit: i64): i32 {
+export function wheelDetach(limit: i64): bool {
   const list = earliestList();
-  if (list < 0) return -1;
+  if (list < 0) return false;
   const start = listStart(list);
-  if (start > limit) return -1;
+  if (start > limit) return false;
   if (start > elapsed) elapsed = start;
-  return takeList(list);
+  takeList(list);
+  return true;
 }
 
 /** Called by timers.ts after wheelDetach(limit) returned -1: moves `elapsed`
@@ -167,9 +190,11 @@ export function wheelEarliestDeadline(): f64 {
   let least = Infinity;
   const list = earliestList();
   if (list >= 0) {
-    for (let node = nextOf(headOf(list)); node >= 0; node = nextOf(node)) {
-      const d = deadlineOf(node);
-      if (d < least) least = d;
+    for (let k = 0; k < CHAINS; k++) {
+      for (let node = nextOf(headOf(list, k)); node >= 0; node = nextOf(node)) {
+        const d = deadlineOf(node);
+        if (d < least) least = d;
+      }
     }
   }
   minDeadline = least;
@@ -179,10 +204,11 @@ export function wheelEarliestDeadline(): f64 {
 
 /** Called by timerClear: detaches every list without moving `elapsed`;
  *  returns a chain as wheelDetach does, or -1 when the wheel is empty. */
-export function wheelDetachAny(): i32 {
+export function wheelDetachAny(): bool {
   const list = earliestList();
-  if (list < 0) return -1;
-  return takeList(list);
+  if (list < 0) return false;
+  takeList(list);
+  return true;
 }
 
 /** Called by timerClear once every list is empty: back to tick 0. Any
@@ -201,22 +227,24 @@ export function wheelCheck(expected: i32): i32 {
   let found = 0;
   let least = Infinity;
   for (let list = 0; list <= OVERFLOW; list++) {
-    const head = headOf(list);
-    let prev = head;
-    for (let node = nextOf(head); node != head; node = nextOf(node)) {
-      if (node < 0 || node >= recordsCapacity()) return 1;
-      if (prevOf(node) != prev) return 2;
-      const d = deadlineOf(node);
-      const tick = tickOf(d);
-      if (tick <= elapsed || listFor(tick) != list) return 3;
-      if (d < least) least = d;
-      if (++found > expected) return 4; // also ends a cycle that skips the head
-      prev = node;
+    for (let k = 0; k < CHAINS; k++) {
+      const head = headOf(list, k);
+      let prev = head;
+      for (let node = nextOf(head); node != head; node = nextOf(node)) {
+        if (node < 0 || node >= recordsCapacity()) return 1;
+        if (prevOf(node) != prev || (node & (CHAINS - 1)) != k) return 2;
+        const d = deadlineOf(node);
+        const tick = tickOf(d);
+        if (tick <= elapsed || listFor(tick) != list) return 3;
+        if (d < least) least = d;
+        if (++found > expected) return 4; // also ends a cycle that skips the head
+        prev = node;
+      }
+      if (prevOf(head) != prev) return 5;
     }
-    if (prevOf(head) != prev) return 5;
     if (list < OVERFLOW) {
       const bit = (occupancy(list >> SLOT_BITS) >> <u64>(list & 63)) & 1;
-      if ((bit != 0) != (prev != head)) return 6;
+      if ((bit != 0) == listEmpty(list)) return 6;
     }
   }
   if (found != expected) return 7;

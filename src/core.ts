@@ -101,8 +101,9 @@ export class Core {
       env: {
         memory,
         abort(): never {
-          // AssemblyScript calls abort before it traps: out of memory, or a
-          // failed assertion in the debug build.
+          // AssemblyScript calls abort before it traps on a failed assertion
+          // in the debug build; running out of memory is a bare trap (the
+          // core's own allocator, assembly/memory.ts: see trap() below).
           throw new Error("abort: the core could not continue (out of memory?)");
         },
       },

@@ -1,5 +1,6 @@
+import { recordsReserve } from "../../assembly/records";
 import {
-  heapReserveSlots, heapPush, heapPop, heapRemove, heapUpdate, heapSize, heapMinKey, heapKeyOf,
+  heapPush, heapPop, heapRemove, heapUpdate, heapSize, heapMinKey, heapKeyOf,
   heapPositionOf, heapCheck, heapClear,
 } from "../../assembly/heap";
 
@@ -13,7 +14,7 @@ function random(bound: i32): i32 {
 }
 
 describe("heap", () => {
-  beforeEach(() => { heapClear(); heapReserveSlots(64); });
+  beforeEach(() => { heapClear(); recordsReserve(64); });
 
   it("pops in (key, tie) order", () => {
     heapPush(0, 5, 2);
@@ -30,7 +31,7 @@ describe("heap", () => {
   });
 
   it("removes an entry from the middle and keeps the order", () => {
-    for (let s = 0; s < 40; s++) heapPush(s, <f64>((s * 17) % 40), <f64>s);
+    for (let s = 0; s < 40; s++) heapPush(s, <f64>((s * 17) % 40), <u32>s);
     expect(heapRemove(13)).toBe(true);
     expect(heapRemove(13)).toBe(false);
     expect(heapCheck()).toBe(0);
@@ -61,7 +62,7 @@ describe("heap", () => {
     // another subtree whose key is smaller than the hole's parent: it must
     // sift up, not down.
     const keys: f64[] = [0, 100, 10, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 11, 12, 13, 14, 1];
-    for (let s = 0; s < keys.length; s++) heapPush(s, keys[s], <f64>s);
+    for (let s = 0; s < keys.length; s++) heapPush(s, keys[s], <u32>s);
     expect(heapCheck()).toBe(0);
     expect(heapRemove(5)).toBe(true);
     expect(heapCheck()).toBe(0);
@@ -79,7 +80,7 @@ describe("heap", () => {
   });
 
   it("re-keys an entry upwards and downwards in place", () => {
-    for (let s = 0; s < 20; s++) heapPush(s, <f64>(s * 10), <f64>s);
+    for (let s = 0; s < 20; s++) heapPush(s, <f64>(s * 10), <u32>s);
     heapUpdate(19, -5, 100);
     expect(heapCheck()).toBe(0);
     expect(heapPop()).toBe(19);
@@ -92,11 +93,11 @@ describe("heap", () => {
   });
 
   it("breaks equal keys by tie, whatever the insertion order", () => {
-    const ties: f64[] = [5, 3, 9, 1, 7, 2, 8, 0, 6, 4];
+    const ties: u32[] = [5, 3, 9, 1, 7, 2, 8, 0, 6, 4];
     for (let s = 0; s < ties.length; s++) heapPush(s, 42, ties[s]);
     for (let expectedTie = 0; expectedTie < 10; expectedTie++) {
       const slot = heapPop();
-      expect(ties[slot]).toBe(<f64>expectedTie);
+      expect(ties[slot]).toBe(<u32>expectedTie);
     }
   });
 
@@ -120,12 +121,12 @@ describe("heap", () => {
 
   it("agrees with a sorted model over random push, remove, update and pop", () => {
     const SLOTS = 300;
-    heapReserveSlots(SLOTS);
+    recordsReserve(SLOTS);
     // model: per slot, in the heap or not, and its (key, tie)
     const inHeap = new StaticArray<bool>(SLOTS);
     const keyOf = new StaticArray<f64>(SLOTS);
-    const tieOf = new StaticArray<f64>(SLOTS);
-    let tie: f64 = 0;
+    const tieOf = new StaticArray<u32>(SLOTS);
+    let tie: u32 = 0;
     let count = 0;
     // Counted, not expected, inside the loop: expect() is slow in as-pect.
     let disagreements = 0;

@@ -1,6 +1,6 @@
 import {
   timerSchedule, timerCancel, timerMove, timerPopDue, timerNextDeadline,
-  timerPendingCount, timerClear, timersCheck, MAX_SLOTS,
+  timerPendingCount, timerClear, timersCheck, timersSkipSequence, MAX_SLOTS,
 } from "../../assembly/timers";
 
 const SLOT_MASK: u64 = <u64>(MAX_SLOTS - 1);
@@ -138,43 +138,79 @@ describe("timer store: wheel feeding the exact heap", () => {
   });
 
   it("keeps (deadline, sequence) order against a sorted reference over a long random run", () => {
-    const reference = new Reference();
-    let seed: u32 = 12345;
-    let now: f64 = 5e11;
-    const steps = 2500;
-    for (let step = 0; step < steps; step++) {
-      seed = seed * 1664525 + 1013904223;
-      const op = (seed >> 24) % 16;
-      if (op < 7) {
-        const d = randomDeadline(seed, now, reference);
-        reference.add(timerSchedule(d), d);
-      } else if (op < 9 && reference.size() > 0) {
-        const id = reference.ids[<i32>((seed >> 3) % <u32>reference.size())];
-        expect(timerCancel(id)).toBe(1);
-        reference.remove(id);
-      } else if (op < 11 && reference.size() > 0) {
-        const id = reference.ids[<i32>((seed >> 3) % <u32>reference.size())];
-        seed = seed * 1664525 + 1013904223;
-        const d = randomDeadline(seed, now, reference);
-        expect(timerMove(id, d)).toBe(1);
-        reference.remove(id);
-        reference.add(id, d);
-      } else if (op < 12) {
-        expect(timerNextDeadline()).toBe(reference.least());
-      } else {
-        // Time stands still, creeps, or jumps far.
-        const kind = (seed >> 5) % 8;
-        if (kind >= 2) now += kind == 7 ? <f64>((seed >> 8) % 1000000) * 977 : <f64>((seed >> 8) % 300) / 4;
-        for (let slot = timerPopDue(now); slot >= 0; slot = timerPopDue(now)) {
-          expect(slot).toBe(slotOf(reference.popLeast()));
-        }
-        expect(reference.least() > now).toBe(true);
-      }
-      expect(timersCheck()).toBe(0);
-      expect(timerPendingCount()).toBe(reference.size());
-    }
+    randomRun(2500, 0);
+  });
+
+  it("renumbers sequence numbers before they wrap, keeping the order of equal deadlines", () => {
+    const a = timerSchedule(5.5);
+    const b = timerSchedule(1e5);
+    const c = timerSchedule(5.5);
+    const d = timerSchedule(1e5);
+    expect(timerCancel(timerSchedule(7))).toBe(1); // a free slot
+    expect(timerPopDue(5)).toBe(-1); // a and c are now in the near heap, b and d in the wheel
+    timersSkipSequence(0xffffffff); // the next number would be the last
+    const e = timerSchedule(5.5); // renumbers first
+    const f = timerSchedule(1e5);
+    expect(timersCheck()).toBe(0);
+    timersSkipSequence(0xffffffff);
+    expect(timerMove(a, 1e5)).toBe(1); // renumbers again: a is now the last of 1e5
+    expect(timersCheck()).toBe(0);
+    const order = popAll(1e6);
+    expect(order.length).toBe(6);
+    expect(order[0]).toBe(slotOf(c));
+    expect(order[1]).toBe(slotOf(e));
+    expect(order[2]).toBe(slotOf(b));
+    expect(order[3]).toBe(slotOf(d));
+    expect(order[4]).toBe(slotOf(f));
+    expect(order[5]).toBe(slotOf(a));
+  });
+
+  it("keeps the order over a long random run with the sequence numbers renumbered every 200 steps", () => {
+    randomRun(1000, 200);
   });
 });
+
+/** Random schedules, cancels, moves, next-deadline queries and pops against
+ *  the reference, checking every invariant after each step; every
+ *  `renumberEvery` steps (0: never) the sequence count jumps to its limit, so
+ *  that the next schedule or move renumbers the pending timers. */
+function randomRun(steps: i32, renumberEvery: i32): void {
+  const reference = new Reference();
+  let seed: u32 = 12345;
+  let now: f64 = 5e11;
+  for (let step = 0; step < steps; step++) {
+    if (renumberEvery > 0 && step % renumberEvery == renumberEvery - 1) timersSkipSequence(0xffffffff);
+    seed = seed * 1664525 + 1013904223;
+    const op = (seed >> 24) % 16;
+    if (op < 7) {
+      const d = randomDeadline(seed, now, reference);
+      reference.add(timerSchedule(d), d);
+    } else if (op < 9 && reference.size() > 0) {
+      const id = reference.ids[<i32>((seed >> 3) % <u32>reference.size())];
+      expect(timerCancel(id)).toBe(1);
+      reference.remove(id);
+    } else if (op < 11 && reference.size() > 0) {
+      const id = reference.ids[<i32>((seed >> 3) % <u32>reference.size())];
+      seed = seed * 1664525 + 1013904223;
+      const d = randomDeadline(seed, now, reference);
+      expect(timerMove(id, d)).toBe(1);
+      reference.remove(id);
+      reference.add(id, d);
+    } else if (op < 12) {
+      expect(timerNextDeadline()).toBe(reference.least());
+    } else {
+      // Time stands still, creeps, or jumps far.
+      const kind = (seed >> 5) % 8;
+      if (kind >= 2) now += kind == 7 ? <f64>((seed >> 8) % 1000000) * 977 : <f64>((seed >> 8) % 300) / 4;
+      for (let slot = timerPopDue(now); slot >= 0; slot = timerPopDue(now)) {
+        expect(slot).toBe(slotOf(reference.popLeast()));
+      }
+      expect(reference.least() > now).toBe(true);
+    }
+    expect(timersCheck()).toBe(0);
+    expect(timerPendingCount()).toBe(reference.size());
+  }
+}
 
 /** Deadlines of every kind: past, this tick, each level's range, overflow,
  *  huge, Infinity, and exact copies of pending deadlines (ties). */

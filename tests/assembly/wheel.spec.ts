@@ -1,6 +1,6 @@
 import { recordsReserve, setDeadline, nextOf } from "../../assembly/records";
 import {
-  tickOf, wheelPlace, wheelUnlink, wheelDetach, wheelAdvance, wheelNearEnd,
+  CHAINS, tickOf, wheelPlace, wheelUnlink, wheelDetach, wheelAdvance, wheelNearEnd, wheelChain,
   wheelEarliestDeadline, wheelDetachAny, wheelReset, wheelElapsed, wheelCheck,
 } from "../../assembly/wheel";
 
@@ -10,15 +10,19 @@ function put(node: i32, d: f64): bool {
   return wheelPlace(node, d);
 }
 
-/** The nodes of a detached chain, in chain order. */
-function chain(first: i32): i32[] {
+/** The nodes of the list wheelDetach(limit) moves out, chain by chain, or
+ *  none when it moves nothing out. */
+function detach(limit: i64): i32[] {
   const nodes: i32[] = [];
-  for (let node = first; node >= 0; node = nextOf(node)) nodes.push(node);
+  if (!wheelDetach(limit)) return nodes;
+  for (let k = 0; k < CHAINS; k++) {
+    for (let node = wheelChain(k); node >= 0; node = nextOf(node)) nodes.push(node);
+  }
   return nodes;
 }
 
 function empty(): void {
-  while (wheelDetachAny() >= 0) { /* drop every list */ }
+  while (wheelDetachAny()) { /* drop every list */ }
   wheelReset();
 }
 
@@ -49,15 +53,15 @@ describe("wheel", () => {
     expect(wheelCheck(7)).toBe(0);
     expect(wheelEarliestDeadline()).toBe(1);
 
-    const level0 = chain(wheelDetach(1));
+    const level0 = detach(1);
     expect(level0.length).toBe(1);
     expect(level0[0]).toBe(6);
     expect(wheelElapsed()).toBe(1);
     expect(wheelCheck(6)).toBe(0);
 
     // Level 1's list for tick 100 starts at 64: nothing starts by 63.
-    expect(wheelDetach(63)).toBe(-1);
-    const level1 = chain(wheelDetach(1000));
+    expect(wheelDetach(63)).toBe(false);
+    const level1 = detach(1000);
     expect(level1.length).toBe(1);
     expect(level1[0]).toBe(5);
     expect(wheelElapsed()).toBe(64);
@@ -67,17 +71,15 @@ describe("wheel", () => {
   it("cascades a high list into lower ones as elapsed reaches it", () => {
     expect(put(0, 300000)).toBe(true);
     expect(put(1, 300001)).toBe(true);
-    let first = wheelDetach(300000); // level 3's list starting at 262144
+    let nodes = detach(300000); // level 3's list starting at 262144
     expect(wheelElapsed()).toBe(262144);
-    let nodes = chain(first);
     expect(nodes.length).toBe(2);
     // Both go back in, lower down, and the wheel is whole again.
     expect(wheelPlace(nodes[0], 300000)).toBe(true);
     expect(wheelPlace(nodes[1], 300001)).toBe(true);
     expect(wheelCheck(2)).toBe(0);
     // Down the levels until elapsed reaches tick 300000's own list.
-    for (first = wheelDetach(300000); first >= 0; first = wheelDetach(300000)) {
-      nodes = chain(first);
+    for (nodes = detach(300000); nodes.length > 0; nodes = detach(300000)) {
       if (wheelElapsed() == 300000) break;
       for (let i = 0; i < nodes.length; i++) expect(wheelPlace(nodes[i], 300000 + <f64>nodes[i])).toBe(true);
     }
@@ -93,8 +95,25 @@ describe("wheel", () => {
       wheelUnlink(i);
       expect(wheelCheck(i)).toBe(0);
     }
-    expect(wheelDetachAny()).toBe(-1);
+    expect(wheelDetachAny()).toBe(false);
     expect(wheelEarliestDeadline()).toBe(Infinity);
+  });
+
+  it("spreads a list over its chains, keeping it occupied until its last chain empties", () => {
+    for (let node = 0; node < 8; node++) expect(put(node, 5000.5)).toBe(true);
+    expect(wheelCheck(8)).toBe(0);
+    // Every chain of the list but one emptied, then that one too.
+    const order: i32[] = [0, 4, 1, 5, 2, 6, 3];
+    for (let i = 0; i < order.length; i++) {
+      wheelUnlink(order[i]);
+      expect(wheelCheck(7 - i)).toBe(0);
+    }
+    expect(wheelEarliestDeadline()).toBe(5000.5);
+    const rest = detach(5000);
+    expect(rest.length).toBe(1);
+    expect(rest[0]).toBe(7);
+    expect(wheelCheck(0)).toBe(0);
+    expect(wheelDetachAny()).toBe(false);
   });
 
   it("knows the least deadline after the least is unlinked, by scanning the earliest list", () => {
@@ -121,7 +140,7 @@ describe("wheel", () => {
     const far: f64 = 2 ** 36 + 10;
     expect(put(0, far)).toBe(true);
     expect(put(1, Infinity)).toBe(true);
-    const nodes = chain(wheelDetach(<i64>far));
+    const nodes = detach(<i64>far);
     expect(wheelElapsed()).toBe(<i64>(2 ** 36));
     expect(nodes.length).toBe(2);
     expect(wheelPlace(0, far)).toBe(true);
