@@ -206,7 +206,7 @@ export function wheelDetach(limit: i64): bool {
   const start = listStart(list);
   if (start > limit) return false;
   let to = start;
-  if (list != OVERFLOW) {
+  if (list >= 1 << SLOT_BITS && list != OVERFLOW) { // a level-0 list is one tick: its start is its end
     const end = listEnd(list, start);
     if (end <= limit + SLACK && fewIn(list)) to = end;
   }

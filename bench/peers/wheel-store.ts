@@ -355,7 +355,7 @@ export class WheelStore {
     const start = this.listStart(list);
     if (start > limit) return false;
     let to = start;
-    if (list !== OVERFLOW) {
+    if (list >= 64 && list !== OVERFLOW) { // a level-0 list is one tick: its start is its end
       const end = start + 2 ** (6 * ((list / 64) | 0)) - 1;
       if (end <= limit + SLACK && this.fewIn(list)) to = end;
     }
