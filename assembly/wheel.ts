@@ -23,8 +23,9 @@
 //     the earliest list away and moves `elapsed` to its start, or to its end
 //     when it moves out whole; wheelAdvance stops before the earliest list),
 //     so the first invariant survives every move of `elapsed` without
-//     touching any other list: a tick before a list's start shares with it
-//     every bit from the level's slot up;
+//     touching any other list: every tick from `elapsed` to just before a
+//     level-L list's start has that list's bits above its level's slot and a
+//     lower slot, so a timer of the list still chooses it;
 //   - when minValid, minDeadline is the least deadline in the wheel
 //     (+Infinity when empty): placing lowers it, removing that deadline
 //     clears minValid, and so does detaching a list.
