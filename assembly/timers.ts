@@ -10,8 +10,10 @@
 // least entry, when there is one, is the earliest timer of all. When the heap
 // runs empty, the wheel's earliest list is moved out (wheelDetach) and its
 // timers placed again: those of the list's first tick into the heap, the
-// others into lower levels. Timers thus reach the heap a tick's worth at a
-// time, and the heap stays small whatever the number pending.
+// others into lower levels; a list of few timers that ends within 64 ticks
+// of the time asked about goes into the heap whole (wheel.ts, FEW_PER_CHAIN).
+// Timers thus reach the heap a tick's worth (or a few) at a time, and the
+// heap stays small whatever the number pending.
 //
 // This file adds what makes the entries timers: slots handed out from a free
 // list, a sequence number that breaks ties so that equal deadlines fire in the

@@ -19,9 +19,13 @@
 //   - timer slot s is in chain s & (CHAINS - 1) of its list;
 //   - bit s of occupied[L] is set iff list L*64 + s is not empty;
 //   - `elapsed` only grows (but for wheelReset, on an empty wheel), and only
-//     to a tick at or before the start of the earliest non-empty list (wheelDetach moves it to that start and takes
-//     the list away; wheelAdvance stops before it), so the first invariant
-//     survives every move of `elapsed` without touching any other list;
+//     to a tick before the start of every non-empty list (wheelDetach takes
+//     the earliest list away and moves `elapsed` to its start, or to its end
+//     when it moves out whole; wheelAdvance stops before the earliest list),
+//     so the first invariant survives every move of `elapsed` without
+//     touching any other list: every tick from `elapsed` to just before a
+//     level-L list's start has that list's bits above its level's slot and a
+//     lower slot, so a timer of the list still chooses it;
 //   - when minValid, minDeadline is the least deadline in the wheel
 //     (+Infinity when empty): placing lowers it, removing that deadline
 //     clears minValid, and so does detaching a list.
@@ -46,6 +50,17 @@ export const CHAINS: i32 = 4;
 /** Ticks at or past this are all the same overflow tick (exact order among
  *  them is the near heap's job, by deadline). */
 const TICK_LIMIT: f64 = 4611686018427387904.0; // 2^62
+/** A list that ends at most SLACK ticks after the limit it is detached by,
+ *  with at most FEW_PER_CHAIN timers in each chain, moves out whole: all of
+ *  its timers go to the near heap at once, instead of down the levels one
+ *  level at a time (with N = 1e3 timers over a minute, each would otherwise
+ *  be placed again at level 1 and at level 0 before it reached the heap).
+ *  SLACK keeps `elapsed` less than 64 ticks ahead of the limit, so the near
+ *  heap takes no more new timers than a level-1 list would hold; FEW keeps
+ *  the heap small (moving 1,000 timers at once measured slower than sending
+ *  them down a level). */
+const SLACK: i64 = 63;
+const FEW_PER_CHAIN: i32 = 16;
 
 const occupied = memory.data(LEVELS * 8); // u64 per level
 const chains = memory.data(CHAINS * 4);   // i32 per chain of the last detached list
@@ -87,6 +102,26 @@ function listStart(list: i32): i64 {
   const shift = <i64>((list >> SLOT_BITS) * SLOT_BITS);
   const above = (elapsed >> (shift + SLOT_BITS)) << (shift + SLOT_BITS);
   return above | (<i64>(list & 63) << shift);
+}
+
+/** The last tick a list of a level below LEVELS covers. */
+@inline function listEnd(list: i32, start: i64): i64 {
+  return start + (<i64>1 << <i64>((list >> SLOT_BITS) * SLOT_BITS)) - 1;
+}
+
+/** Whether every chain of `list` holds at most FEW_PER_CHAIN timers. The
+ *  chains are walked side by side, as refill does, and no further than that. */
+function fewIn(list: i32): bool {
+  let a = nextOf(headOf(list, 0)), b = nextOf(headOf(list, 1));
+  let c = nextOf(headOf(list, 2)), d = nextOf(headOf(list, 3));
+  for (let i = 0; i < FEW_PER_CHAIN; i++) {
+    if ((a & b & c & d) < 0) return true; // every chain has ended (at its head)
+    if (a >= 0) a = nextOf(a);
+    if (b >= 0) b = nextOf(b);
+    if (c >= 0) c = nextOf(c);
+    if (d >= 0) d = nextOf(d);
+  }
+  return (a & b & c & d) < 0;
 }
 
 /** The earliest non-empty list, or -1. */
@@ -159,15 +194,24 @@ function takeList(list: i32): void {
 @inline export function wheelChain(k: i32): i32 { return load<i32>(chains + (<usize>k << 2)); }
 
 /** Called by timers.ts when the near heap is empty: if the earliest list
- *  starts at or before `limit`, moves `elapsed` to its start and returns its
- *  detached chain (the caller places every timer of it again: some go to the
- *  heap, the rest to lower levels). Else returns -1 and changes nothing. */
+ *  starts at or before `limit`, detaches it (its chains are then read with
+ *  wheelChain) and returns true; the caller places every timer of it again:
+ *  some go to the heap, the rest to lower levels. `elapsed` moves to the
+ *  list's start, or, when the list is few and ends by limit + SLACK, to its
+ *  end, so that all of its timers go to the heap. Every other list starts
+ *  after that end (this one was the earliest), so `elapsed` stays before
+ *  them. Else returns false and changes nothing. */
 export function wheelDetach(limit: i64): bool {
   const list = earliestList();
   if (list < 0) return false;
   const start = listStart(list);
   if (start > limit) return false;
-  if (start > elapsed) elapsed = start;
+  let to = start;
+  if (list >= 1 << SLOT_BITS && list != OVERFLOW) { // a level-0 list is one tick: its start is its end
+    const end = listEnd(list, start);
+    if (end <= limit + SLACK && fewIn(list)) to = end;
+  }
+  if (to > elapsed) elapsed = to;
   takeList(list);
   return true;
 }

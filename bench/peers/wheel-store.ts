@@ -36,6 +36,10 @@ const CHAINS = 4; // per list, as in assembly/wheel.ts
 const HEADS = (OVERFLOW + 1) * CHAINS;
 const WHEEL_SPAN = 2 ** 36;
 const TICK_LIMIT = 2 ** 52; // ticks stay exact doubles; past it, one overflow tick
+// A list ending at most SLACK ticks past the limit it is detached by, with at
+// most FEW_PER_CHAIN timers per chain, moves out whole (assembly/wheel.ts).
+const SLACK = 63;
+const FEW_PER_CHAIN = 16;
 
 // Record layout, in 4-byte words (6 words = 24 bytes per record):
 // deadline f64 [0,1], next [2], prev [3] (heap timer: its heap position),
@@ -282,6 +286,23 @@ export class WheelStore {
     return this.listEmpty(OVERFLOW) ? -1 : OVERFLOW;
   }
 
+  /** Whether every chain of `list` holds at most FEW_PER_CHAIN timers,
+   *  walked side by side as refill walks them. */
+  private fewIn(list: number): boolean {
+    const words = this.words;
+    const next = (node: number): number => words[(node + HEADS) * 6 + NEXT];
+    const base = -1 - list * CHAINS;
+    let a = next(base), b = next(base - 1), c = next(base - 2), d = next(base - 3);
+    for (let i = 0; i < FEW_PER_CHAIN; i++) {
+      if ((a & b & c & d) < 0) return true;
+      if (a >= 0) a = next(a);
+      if (b >= 0) b = next(b);
+      if (c >= 0) c = next(c);
+      if (d >= 0) d = next(d);
+    }
+    return (a & b & c & d) < 0;
+  }
+
   private listEmpty(list: number): boolean {
     for (let k = 0; k < CHAINS; k++) {
       const head = -1 - (list * CHAINS + k);
@@ -333,7 +354,12 @@ export class WheelStore {
     if (list < 0) return false;
     const start = this.listStart(list);
     if (start > limit) return false;
-    if (start > this.elapsed) this.elapsed = start;
+    let to = start;
+    if (list >= 64 && list !== OVERFLOW) { // a level-0 list is one tick: its start is its end
+      const end = start + 2 ** (6 * ((list / 64) | 0)) - 1;
+      if (end <= limit + SLACK && this.fewIn(list)) to = end;
+    }
+    if (to > this.elapsed) this.elapsed = to;
     const words = this.words;
     for (let k = 0; k < CHAINS; k++) {
       const head = -1 - (list * CHAINS + k), h = (head + HEADS) * 6;

@@ -61,11 +61,39 @@ describe("wheel", () => {
 
     // Level 1's list for tick 100 starts at 64: nothing starts by 63.
     expect(wheelDetach(63)).toBe(false);
+    // Level 2's list for tick 5000 covers 4096..8191 and ends more than 63
+    // ticks past the limit, so elapsed stops at its start.
     const level1 = detach(1000);
     expect(level1.length).toBe(1);
     expect(level1[0]).toBe(5);
-    expect(wheelElapsed()).toBe(64);
+    expect(wheelElapsed()).toBe(127); // a level-1 list of one moves out whole
     expect(wheelCheck(5)).toBe(0);
+    const level2 = detach(5000);
+    expect(level2.length).toBe(1);
+    expect(level2[0]).toBe(4);
+    expect(wheelElapsed()).toBe(4096);
+    expect(wheelCheck(4)).toBe(0);
+  });
+
+  it("moves a list out whole only when it is few and ends within 63 ticks of the limit", () => {
+    recordsReserve(128);
+    // Chain 0 of level 1's list 64..127: 16 timers are few, 17 are not.
+    for (let i = 0; i < 16; i++) expect(put(i * CHAINS, 100)).toBe(true);
+    expect(detach(1000).length).toBe(16);
+    expect(wheelElapsed()).toBe(127); // its end: every timer is at or before it
+    for (let i = 0; i < 17; i++) expect(put(i * CHAINS, 150)).toBe(true);
+    expect(detach(1000).length).toBe(17);
+    expect(wheelElapsed()).toBe(128); // its start: the timers go down a level
+    empty();
+    // Level 2's list 4096..8191: whole only once the limit is within 63 of 8191.
+    expect(put(0, 5000)).toBe(true);
+    expect(wheelDetach(8127)).toBe(true);
+    expect(wheelElapsed()).toBe(4096);
+    empty();
+    expect(put(0, 5000)).toBe(true);
+    expect(detach(8128).length).toBe(1);
+    expect(wheelElapsed()).toBe(8191);
+    expect(wheelCheck(0)).toBe(0);
   });
 
   it("cascades a high list into lower ones as elapsed reaches it", () => {
@@ -78,14 +106,19 @@ describe("wheel", () => {
     expect(wheelPlace(nodes[0], 300000)).toBe(true);
     expect(wheelPlace(nodes[1], 300001)).toBe(true);
     expect(wheelCheck(2)).toBe(0);
-    // Down the levels until elapsed reaches tick 300000's own list.
-    for (nodes = detach(300000); nodes.length > 0; nodes = detach(300000)) {
-      if (wheelElapsed() == 300000) break;
-      for (let i = 0; i < nodes.length; i++) expect(wheelPlace(nodes[i], 300000 + <f64>nodes[i])).toBe(true);
-    }
-    expect(nodes.length).toBe(1);
-    expect(nodes[0]).toBe(0);
-    expect(wheelCheck(1)).toBe(0);
+    // Level 2's list ends far past the limit: down a level from its start.
+    nodes = detach(300000);
+    expect(wheelElapsed()).toBe(299008);
+    expect(nodes.length).toBe(2);
+    for (let i = 0; i < nodes.length; i++) expect(wheelPlace(nodes[i], 300000 + <f64>nodes[i])).toBe(true);
+    expect(wheelCheck(2)).toBe(0);
+    // Level 1's list 299968..300031 is few and ends within 63 ticks of the
+    // limit: it moves out whole, and the wheel refuses both timers back.
+    nodes = detach(300000);
+    expect(wheelElapsed()).toBe(300031);
+    expect(nodes.length).toBe(2);
+    for (let i = 0; i < nodes.length; i++) expect(wheelPlace(nodes[i], 300000 + <f64>nodes[i])).toBe(false);
+    expect(wheelCheck(0)).toBe(0);
   });
 
   it("unlinks from every level and the overflow list in O(1), clearing occupancy", () => {
