@@ -101,10 +101,10 @@ export class Core {
       env: {
         memory,
         abort(): never {
-          // AssemblyScript calls abort before it traps on a failed assertion
-          // in the debug build; running out of memory is a bare trap (the
-          // core's own allocator, assembly/memory.ts: see trap() below).
-          throw new Error("abort: the core could not continue (out of memory?)");
+          // Only the debug build imports abort: AssemblyScript calls it on a
+          // failed assertion before it traps. Running out of memory is a bare
+          // trap from the core's own allocator (assembly/memory.ts; see trap()).
+          throw new Error("abort: an assertion in the core failed");
         },
       },
     };
