@@ -216,7 +216,7 @@ export function wheelDetach(limit: i64): bool {
   return true;
 }
 
-/** Called by timers.ts after wheelDetach(limit) returned -1: moves `elapsed`
+/** Called by timers.ts after wheelDetach(limit) returned false: moves `elapsed`
  *  up to `limit`, which is then before every list's start. */
 export function wheelAdvance(limit: i64): void {
   if (limit > elapsed) elapsed = limit;
@@ -246,8 +246,9 @@ export function wheelEarliestDeadline(): f64 {
   return least;
 }
 
-/** Called by timerClear: detaches every list without moving `elapsed`;
- *  returns a chain as wheelDetach does, or -1 when the wheel is empty. */
+/** Called by timerClear: detaches the earliest list without moving
+ *  `elapsed` (its chains are then read with wheelChain) and returns true, or
+ *  returns false when the wheel is empty. */
 export function wheelDetachAny(): bool {
   const list = earliestList();
   if (list < 0) return false;
