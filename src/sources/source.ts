@@ -35,7 +35,7 @@
 // it to. Readiness that arises while it is detached is kept and reported on
 // attach.
 
-import type { IOLoop } from "../loop.js";
+import type { IOLoop } from "../loop/ioloop.js";
 import { ERROR } from "../events.js";
 
 /** What IOStream reads from: a built-in source, or a user's own that keeps

@@ -20,7 +20,7 @@
 //          undefined until the platform's close event arrives.
 
 import { READ, WRITE } from "../events.js";
-import type { Timeout } from "../timeout.js";
+import type { Timeout } from "../loop/timeout.js";
 import { describe, checkOptions, hasMethods } from "../validate.js";
 import { StreamBufferFullError, StreamClosedError } from "./errors.js";
 import { SizedQueue } from "./queue.js";

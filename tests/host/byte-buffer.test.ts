@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ByteBuffer } from "../../src/byte-buffer.js";
+import { ByteBuffer } from "../../src/stream/byte-buffer.js";
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 const text = (b: Uint8Array) => new TextDecoder().decode(b);

@@ -4,7 +4,7 @@
 // test never leaves a loop spinning into the next.
 import { onTestFinished } from "vitest";
 import { IOLoop, type IOLoopOptions, type ErrorContext } from "../../src/index.js";
-import { VirtualClock } from "../../src/virtual-clock.js";
+import { VirtualClock } from "../../src/time/virtual-clock.js";
 
 // These suites also run in Chromium (tests/browser): there the file is
 // served over http, in Node it is read from disk.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ByteBuffer } from "../../src/byte-buffer.js";
-import { BYTES, NOT_YET, ReadRequest, TOO_LONG, UNTIL, UNTIL_CLOSE } from "../../src/read-request.js";
+import { ByteBuffer } from "../../src/stream/byte-buffer.js";
+import { BYTES, NOT_YET, ReadRequest, TOO_LONG, UNTIL, UNTIL_CLOSE } from "../../src/stream/read-request.js";
 
 const none = () => {};
 const filled = (s: string) => {

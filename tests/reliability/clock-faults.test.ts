@@ -5,7 +5,7 @@
 
 import { describe, expect, it } from "vitest";
 import { PeriodicCallback, type Timeout } from "../../src/index.js";
-import { VirtualClock } from "../../src/virtual-clock.js";
+import { VirtualClock } from "../../src/time/virtual-clock.js";
 import { createLoop } from "../host/helpers.js";
 
 async function running(startMs = 1000) {

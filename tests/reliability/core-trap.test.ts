@@ -5,7 +5,7 @@
 
 import { describe, expect, it } from "vitest";
 import { LoopFailedError, PeriodicCallback, type IOLoop } from "../../src/index.js";
-import { VirtualClock } from "../../src/virtual-clock.js";
+import { VirtualClock } from "../../src/time/virtual-clock.js";
 import { createLoop } from "../host/helpers.js";
 
 const ONE_PAGE = 65536;

@@ -7,7 +7,7 @@
 // host timer once the clock has reached it. The time itself is still the
 // VirtualClock's: set() moves it forwards, backwards, or not at all.
 
-import { VirtualClock } from "../../src/virtual-clock.js";
+import { VirtualClock } from "../../src/time/virtual-clock.js";
 
 export interface ManualTimer {
   handle: number;

@@ -1,6 +1,6 @@
 // A plain TypeScript model of the loop's contract (DESIGN.md, "One
 // iteration"): what runs, in which order, and what each call returns. It is
-// written from the contract, not from src/loop.ts: arrays and linear scans, no
+// written from the contract, not from src/loop/ioloop.ts: arrays and linear scans, no
 // heap, no slots, no generations, so that it is obviously right.
 //
 // The one thing it takes from the real loop is when the host wakes it: the

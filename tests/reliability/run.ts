@@ -8,7 +8,7 @@
 // have asked to be woken (a macrotask, or its one host timer no later than
 // the earliest deadline).
 
-import { VirtualClock } from "../../src/virtual-clock.js";
+import { VirtualClock } from "../../src/time/virtual-clock.js";
 import { createLoop } from "../host/helpers.js";
 import { InvariantChecker } from "./invariants.js";
 import { ManualClock } from "./manual-clock.js";

@@ -5,7 +5,7 @@
 
 import { describe, expect, it, vi } from "vitest";
 import { ERROR, READ } from "../../src/index.js";
-import { VirtualClock } from "../../src/virtual-clock.js";
+import { VirtualClock } from "../../src/time/virtual-clock.js";
 import { createLoop } from "../host/helpers.js";
 
 async function running() {

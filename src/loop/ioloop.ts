@@ -8,7 +8,7 @@
 //      then run: callbacks, then timeouts, then handlers, each checked just
 //      before its call, so that one cancelled, refreshed or removed by
 //      anything earlier in the iteration is skipped;
-//   3. the next wake-up is chosen (src/wakeups.ts): a macrotask at once if
+//   3. the next wake-up is chosen (src/loop/wakeups.ts): a macrotask at once if
 //      callbacks or ready sources remain, else one host timer for the
 //      earliest deadline, else nothing.
 //
@@ -16,10 +16,10 @@
 // tables (callback-table.ts, timeout-table.ts, handlers.ts). The options and
 // the types the user sees are in loop-options.ts.
 
-import { Core, loadCoreModule } from "./core.js";
-import { hostScheduler, isReading, isSchedulingClock, systemClock, type Clock } from "./clock.js";
-import { ERROR } from "./events.js";
-import { LoopFailedError, TimeoutError } from "./errors.js";
+import { Core, loadCoreModule } from "../core.js";
+import { hostScheduler, isReading, isSchedulingClock, systemClock, type Clock } from "../time/clock.js";
+import { ERROR } from "../events.js";
+import { LoopFailedError, TimeoutError } from "../errors.js";
 import { HandlerTable, type HandlerEntry, type Handler } from "./handlers.js";
 import { CallbackTable } from "./callback-table.js";
 import { TimeoutTable } from "./timeout-table.js";
@@ -28,10 +28,10 @@ import { WakeUps } from "./wakeups.js";
 import {
   checkLoopOptions, type CloseReport, type ErrorContext, type ErrorKind, type IOLoopOptions, type LoopStats,
   type SlowCallbackContext,
-} from "./loop-options.js";
+} from "./options.js";
 import {
   checkBoolean, checkEvents, checkFunction, checkOptions, checkSource, checkTime, describe, hasMethods, isThenable,
-} from "./validate.js";
+} from "../validate.js";
 
 type AnyFunction = (...args: never[]) => unknown;
 
@@ -416,7 +416,7 @@ export class IOLoop {
     return () => this.failureListeners.delete(listener);
   }
 
-  // ---- wake-ups: src/wakeups.ts chooses when, these run what is due ------
+  // ---- wake-ups: src/loop/wakeups.ts chooses when, these run what is due ------
 
   /** Chooses the next wake-up after something was scheduled from outside an
    *  iteration (inside one, iterate() arms once at its end); a timeout passes

@@ -3,8 +3,8 @@
 // close() and stats(). The options are checked here, before a core is
 // loaded: a bad option never reaches the core.
 
-import { isReading, systemClock, type Clock } from "./clock.js";
-import { checkFunction, checkOptions, checkPositive, describe, hasMethods } from "./validate.js";
+import { isReading, systemClock, type Clock } from "../time/clock.js";
+import { checkFunction, checkOptions, checkPositive, describe, hasMethods } from "../validate.js";
 
 export type ErrorKind = "callback" | "timeout" | "handler";
 

@@ -6,9 +6,9 @@
 // by a random factor in [1 - j/2, 1 + j/2], as Tornado does, so that many
 // periodic callbacks started together spread out.
 
-import type { IOLoop } from "./loop.js";
+import type { IOLoop } from "./ioloop.js";
 import type { Timeout } from "./timeout.js";
-import { checkFunction, checkOptions, checkPositive, describe, hasMethods, isThenable } from "./validate.js";
+import { checkFunction, checkOptions, checkPositive, describe, hasMethods, isThenable } from "../validate.js";
 
 export interface PeriodicCallbackOptions { jitter?: number }
 

@@ -5,7 +5,7 @@
 // VirtualClock does; the loop then uses them instead of the host's, which is
 // how tests run hours of timeouts without waiting.
 
-import { hasMethods } from "./validate.js";
+import { hasMethods } from "../validate.js";
 
 export interface Clock {
   /** Milliseconds; need not be monotonic (the loop makes its own time so). */

@@ -20,14 +20,14 @@
 // stream writes to a separate sink it stays open for writing until close().
 
 import { ByteBuffer } from "./byte-buffer.js";
-import { ERROR, READ, WRITE } from "./events.js";
-import { LoopFailedError } from "./errors.js";
-import { IOLoop } from "./loop.js";
+import { ERROR, READ, WRITE } from "../events.js";
+import { LoopFailedError } from "../errors.js";
+import { IOLoop } from "../loop/ioloop.js";
 import { BYTES, NOT_YET, READ_NAMES, ReadRequest, TOO_LONG, UNTIL, UNTIL_CLOSE, type ReadKind } from "./read-request.js";
-import { StreamBufferFullError, StreamClosedError, UnsatisfiableReadError } from "./sources/errors.js";
-import type { ByteSink, ByteSource } from "./sources/source.js";
-import { checkByteCount, encoder, toBytes } from "./sources/validate.js";
-import { checkBoolean, checkOptions, describe, hasMethods } from "./validate.js";
+import { StreamBufferFullError, StreamClosedError, UnsatisfiableReadError } from "../sources/errors.js";
+import type { ByteSink, ByteSource } from "../sources/source.js";
+import { checkByteCount, encoder, toBytes } from "../sources/validate.js";
+import { checkBoolean, checkOptions, describe, hasMethods } from "../validate.js";
 
 export interface IOStreamOptions {
   /** Where write() goes. Default: the source itself if it has write() (a

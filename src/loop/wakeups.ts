@@ -11,8 +11,8 @@
 // Both call back into the loop, which runs an iteration if it is still
 // running. This file knows when to wake, never what runs.
 
-import type { SchedulingClock } from "./clock.js";
-import type { Core } from "./core.js";
+import type { SchedulingClock } from "../time/clock.js";
+import type { Core } from "../core.js";
 
 /** setTimeout's largest delay (2^31-1 ms, ~24.8 days): longer waits are
  *  re-armed in steps. */

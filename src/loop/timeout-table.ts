@@ -5,7 +5,7 @@
 // slots, which are reused, so it grows to the most timeouts pending at once
 // and no further.
 
-import { timerSlot } from "./core.js";
+import { timerSlot } from "../core.js";
 import { dropTimeout, type Timeout } from "./timeout.js";
 
 export class TimeoutTable {

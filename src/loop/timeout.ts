@@ -1,8 +1,8 @@
 // The handle a user holds for a scheduled timeout: the one object allocated
 // per callLater/callAt. Its fields are the loop's to change; its methods ask
-// the loop (src/loop.ts), which keeps the handle and the core in step.
+// the loop (src/loop/ioloop.ts), which keeps the handle and the core in step.
 
-import type { IOLoop } from "./loop.js";
+import type { IOLoop } from "./ioloop.js";
 
 /** Where a timeout is in its life. A handle that is DUE has been taken from
  *  the core for the iteration that is running and will be called unless

@@ -3,7 +3,7 @@
 // that falls due on the way, and lets promise chains settle between them.
 
 import { queueMacrotask, type SchedulingClock } from "./clock.js";
-import { checkFinite } from "./validate.js";
+import { checkFinite } from "../validate.js";
 
 interface VirtualTimer { at: number; order: number; fn: () => void }
 
