@@ -1,13 +1,14 @@
 // The ready-callback queue: a FIFO of callback slots.
 //
 // The host keeps each callback's function and arguments in its own table under
-// the slot this queue hands out; the core only orders them. A slot is released
-// when it is taken for dispatch: the host reads its function before running
-// anything, so a callback added while the iteration runs may reuse it safely.
+// the slot this queue hands out; the core only orders them. A slot taken for
+// an iteration's dispatch list stays reserved until the next iteration
+// (callbackRelease), so a callback added while the list runs never reuses a
+// slot the list still names: the host resolves each slot just before its call.
 //
 // Invariants (checked by callbacksCheck):
 //   - the queue holds `queued` distinct slots, none of them on the free list;
-//   - queued + free == slotsUsed.
+//   - queued + reserved + free == slotsUsed.
 
 import { growBlock, nextCapacity } from "./memory";
 
@@ -22,6 +23,7 @@ let nextFree: usize = 0; // i32 per slot
 let slotCapacity: i32 = 0;
 let slotsUsed: i32 = 0;
 let freeHead: i32 = NO_SLOT;
+let reserved: i32 = 0;  // taken for the dispatch list, not yet released
 
 @inline function ringAt(i: i32): i32 { return load<i32>(ring + (<usize>((head + i) & (ringCapacity - 1)) << 2)); }
 @inline function nextFreeOf(slot: i32): i32 { return load<i32>(nextFree + (<usize>slot << 2)); }
@@ -59,21 +61,29 @@ export function callbackAdd(): i32 {
   return slot;
 }
 
-/** Removes the oldest queued slot and releases it; the queue must not be empty. */
+/** Removes the oldest queued slot and returns it, reserved until
+ *  callbackRelease; the queue must not be empty. */
 export function callbackTake(): i32 {
   const slot = ringAt(0);
   head = (head + 1) & (ringCapacity - 1);
   queued--;
+  reserved++;
+  return slot;
+}
+
+/** Called by runIteration and reset for each callback slot of the previous
+ *  dispatch list: the slot may be handed out again. */
+export function callbackRelease(slot: i32): void {
   store<i32>(nextFree + (<usize>slot << 2), freeHead);
   freeHead = slot;
-  return slot;
+  reserved--;
 }
 
 @inline export function callbackCount(): i32 { return queued; }
 
 /** Drops every queued callback (the host's close()). */
 export function callbackClear(): void {
-  while (queued > 0) callbackTake();
+  while (queued > 0) callbackRelease(callbackTake());
 }
 
 /** Returns 0 when the invariants hold, else a code in 20..29. */
@@ -92,7 +102,7 @@ export function callbacksCheck(): i32 {
     if (s < 0 || s >= slotsUsed) { code = 21; break; }
     if (++free > slotsUsed) { code = 22; break; }
   }
-  if (code == 0 && queued + free != slotsUsed) code = 23;
+  if (code == 0 && queued + reserved + free != slotsUsed) code = 23;
   // Unmark, so that the next check starts clean.
   for (let i = 0; i < queued; i++) store<i32>(nextFree + (<usize>ringAt(i) << 2), NO_SLOT);
   return code;

@@ -119,10 +119,11 @@ export function heapUpdate(slot: i32, key: f64, tie: u32): void {
 
 /** Removes and returns the least slot; the heap must not be empty. */
 export function heapPop(): i32 {
-  const top = slotAt(0);
+  const top = slotAt(0), topKey = keyAt(0);
   setNext(top, DETACHED);
   const lastIndex = --size;
   if (lastIndex > 0) siftDown(0, keyAt(lastIndex), tieAt(lastIndex), slotAt(lastIndex));
+  assert(size == 0 || keyAt(0) >= topKey, "heap order: an entry above the least one");
   return top;
 }
 

@@ -1,16 +1,19 @@
-// The core's exports: the only functions the host (src/core.ts) calls.
-// Every one takes and returns numbers; none throws: failures are codes.
-// timerPopDue is exported for bench/, which drives the timer store directly.
+// The release core's exports: the only functions the host (src/core.ts)
+// calls, and every number both sides share, exported as constants that the
+// host reads when it instantiates the module. Every function takes and
+// returns numbers; none throws: failures are codes. What only benchmarks
+// need is exported by assembly/bench.ts, a build of its own.
 
 export { READ, WRITE, ERROR } from "./events";
 export {
-  timerSchedule, timerCancel, timerMove, timerPopDue, timerNextDeadline, timerPendingCount,
-  ERR_BAD_DEADLINE, ERR_TOO_MANY_TIMERS,
+  timerSetLane, timerSchedule, timerCancel, timerMove, timerRefresh, timerDeadline, timerClaim,
+  timerNextDeadline, timerPendingCount,
+  ERR_BAD_DEADLINE, ERR_TOO_MANY_TIMERS, SLOT_BITS, LANE_BITS,
 } from "./timers";
 export { callbackAdd, callbackCount } from "./callbacks";
 export {
   sourceAdd, sourceRemove, sourceSetInterest, sourceSetReady, sourceClearReady,
   sourceListedCount, ERR_BAD_SOURCE, ERR_BAD_EVENTS,
 } from "./sources";
-export { runIteration } from "./dispatch";
+export { runIteration, LIST_HEADER_WORDS } from "./dispatch";
 export { reset, checkInvariants } from "./lifecycle";

@@ -4,10 +4,13 @@
 import { timerClear, timersCheck } from "./timers";
 import { callbackClear, callbacksCheck } from "./callbacks";
 import { sourceClear, sourcesCheck } from "./sources";
+import { releaseList } from "./dispatch";
 
 /** Called by the host's close(): drops every pending timeout, callback and
- *  source. Memory is kept for reuse. */
+ *  source. Memory is kept for reuse, and so are the timers' generations and
+ *  lane: ids issued before the reset stay refused after it. */
 export function reset(): void {
+  releaseList();
   timerClear();
   callbackClear();
   sourceClear();

@@ -1,8 +1,8 @@
-// The timer records: one 24-byte record per timer slot, in one table at the
-// end of linear memory (memory.ts), so that everything a cancel or a move
-// touches (generation, links, deadline) is in one or two cache lines and a
-// pending timer costs 24 bytes of memory, plus less than a sixteenth for the
-// table's growth.
+// The timer records: one 28-byte record per timer slot, in one table at the
+// end of linear memory (memory.ts), so that everything a cancel, a move or a
+// refresh touches (generation, links, deadline, delay) is in one or two cache
+// lines and a pending timer costs 28 bytes of memory, plus less than a
+// sixteenth for the table's growth.
 //
 // Layout of a record (byte offsets):
 //    0 deadline    f64  milliseconds, any f64 but NaN
@@ -13,6 +13,12 @@
 //   16 generation  u32  of the slot's current id (0: retired, matches no id)
 //   20 sequence    u32  order of scheduling: the tie-break between equal
 //                       deadlines (timers.ts renumbers before it wraps)
+//   24 delay       f32  what refresh re-arms with: whole milliseconds up to
+//                       2^24 (4.6 hours) and every binary fraction of them
+//                       are exact; any other delay keeps 24 significant bits,
+//                       and a finite one past f32's range is kept as the
+//                       largest finite f32, so it stays finite (an f64 here
+//                       would make the record 32 bytes)
 //
 // Nodes are what the wheel's chains link: a timer slot s is node s, and the
 // head of chain k of wheel list b is node -1-(b*4+k), a record placed before
@@ -34,13 +40,22 @@ export const IN_HEAP: i32 = 0x7fffffff;
 /** The `next` of a timer that has just left the heap, until it is placed
  *  again or released: neither a node nor IN_HEAP. */
 export const DETACHED: i32 = 0x7ffffffe;
+/** The `next` of a timer in the iteration's dispatch list that has not run
+ *  yet: taken from the heap, not pending, its slot still reserved. */
+export const DUE: i32 = 0x7ffffffd;
+/** The `next` of a timer of the dispatch list that ran or was cancelled
+ *  while due: its slot stays reserved until the next iteration. */
+export const SPENT: i32 = 0x7ffffffc;
 
-const RECORD_BYTES: usize = 24;
+const RECORD_BYTES: usize = 28;
 
 let recordCapacity: i32 = 0;
 
 // recordsStart is read on every access: the table moves when it grows.
-@inline function at(node: i32): usize { return recordsStart + <usize>(node + HEADS) * RECORD_BYTES; }
+@inline function at(node: i32): usize {
+  assert(node >= -HEADS && node < recordCapacity, "record index out of range");
+  return recordsStart + <usize>(node + HEADS) * RECORD_BYTES;
+}
 
 @inline export function deadlineOf(node: i32): f64 { return load<f64>(at(node)); }
 @inline export function setDeadline(node: i32, d: f64): void { store<f64>(at(node), d); }
@@ -52,6 +67,13 @@ let recordCapacity: i32 = 0;
 @inline export function setGeneration(node: i32, g: u32): void { store<u32>(at(node), g, 16); }
 @inline export function sequenceOf(node: i32): u32 { return load<u32>(at(node), 20); }
 @inline export function setSequence(node: i32, s: u32): void { store<u32>(at(node), s, 20); }
+
+@inline export function delayOf(node: i32): f64 { return <f64>load<f32>(at(node), 24); }
+@inline export function setDelay(node: i32, d: f64): void {
+  const kept = abs(d) > <f64>F32.MAX_VALUE && d != Infinity && d != -Infinity
+    ? <f32>copysign<f64>(<f64>F32.MAX_VALUE, d) : <f32>d;
+  store<f32>(at(node), kept, 24);
+}
 
 @inline export function recordsCapacity(): i32 { return recordCapacity; }
 

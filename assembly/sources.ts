@@ -12,6 +12,10 @@
 //   - a slot is live (interest >= 0) or free (interest == FREE);
 //   - the ready list holds exactly the live slots that should be listed, each
 //     once, and its prev/next links agree.
+//
+// A removed slot is not handed out again before the next iteration
+// (sourceReleaseRemoved): the dispatch list may still name it, and the host
+// resolves each slot just before its call.
 
 import { ERROR, ALL_EVENTS } from "./events";
 import { growBlock, nextCapacity } from "./memory";
@@ -28,6 +32,7 @@ let table: usize = 0;
 let slotCapacity: i32 = 0;
 let slotsUsed: i32 = 0;
 let freeHead: i32 = NONE; // free slots are chained through `next`
+let removedHead: i32 = NONE; // removed since the last iteration, chained the same way
 let listHead: i32 = NONE;
 let listTail: i32 = NONE;
 let listed: i32 = 0;
@@ -100,9 +105,20 @@ export function sourceRemove(slot: i32): i32 {
   if (nextOf(slot) != NOT_LISTED) unlink(slot);
   setInterest(slot, FREE);
   setReadyBits(slot, 0);
-  setNext(slot, freeHead);
-  freeHead = slot;
+  setNext(slot, removedHead);
+  removedHead = slot;
   return 1;
+}
+
+/** Called by runIteration and reset: the slots removed since the last
+ *  iteration may be handed out again. */
+export function sourceReleaseRemoved(): void {
+  while (removedHead != NONE) {
+    const slot = removedHead;
+    removedHead = nextOf(slot);
+    setNext(slot, freeHead);
+    freeHead = slot;
+  }
 }
 
 /** Called by the host's updateHandler. */
@@ -141,11 +157,13 @@ export function sourceClearReady(slot: i32, events: i32): i32 {
   return readyOf(slot) & (interestOf(slot) | ERROR);
 }
 
-/** Removes every source (the host's close()). */
+/** Removes every source and frees every slot (the host's close(), after
+ *  the dispatch list was released). */
 export function sourceClear(): void {
   for (let s = 0; s < slotsUsed; s++) {
     if (interestOf(s) != FREE) sourceRemove(s);
   }
+  sourceReleaseRemoved();
 }
 
 /** Returns 0 when the invariants hold, else a code in 30..39. */

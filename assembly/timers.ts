@@ -25,16 +25,26 @@
 // 0, 1, ... in the order of their numbers (renumber), which changes no
 // comparison between them.
 //
-// An id is the integer  generation * 2^22 + slot,  carried as an f64 (exact
-// below 2^53). 22 bits of slot allow 4M pending timeouts; the 31-bit
-// generation would take 2^31 reuses of one slot to wrap, and a slot whose
-// generation is exhausted is retired (generation 0, which no id carries)
-// rather than wrapped, so no id is ever issued twice.
+// An id is the integer  (generation * 2^8 + lane) * 2^22 + slot,  carried as
+// an f64 (exact below 2^53). 22 bits of slot allow 4M pending timeouts. The
+// lane (8 bits) is this instance's number among the cores alive in the
+// process, given by the host once (timerSetLane), so that no two live loops
+// issue the same id. The 23-bit generation would take 2^23 reuses of one
+// slot to wrap; a slot whose generation is exhausted is retired (generation
+// 0, which no id carries) rather than wrapped, so no id is ever issued twice.
+//
+// A timer's life: pending (in the heap or the wheel) -> DUE (taken for the
+// iteration's dispatch list) -> SPENT (claimed by the host to run, or
+// cancelled while due) -> free. A due timer that is refreshed is pending
+// again. The slot of a DUE or SPENT timer stays reserved until the next
+// iteration (timerRelease), so that the host can read the dispatch list
+// where it lies and resolve each slot just before its call: no slot in the
+// list is handed out again while the list is being run.
 //
 // Invariants (checked by timersCheck, with heapCheck and wheelCheck):
 //   - a slot below slotsUsed is exactly one of: pending (in the heap, its
-//     record's next == IN_HEAP, or in a wheel list), free (on the free list),
-//     or retired;
+//     record's next == IN_HEAP, or in a wheel list), reserved (DUE or SPENT),
+//     free (on the free list), or retired;
 //   - a pending slot's generation is that of its id, >= 1; a heap entry's
 //     (key, tie) are its record's (deadline, sequence); every pending
 //     sequence is below `sequence`;
@@ -48,8 +58,8 @@ import {
   heapMinKey, heapClear, heapCheck, heapPositionOf, heapKeyOf, heapTieOf,
 } from "./heap";
 import {
-  IN_HEAP, deadlineOf, setDeadline, sequenceOf, setSequence, nextOf, setNext,
-  generationOf, setGeneration, recordsReserve, recordsCapacity,
+  IN_HEAP, DUE, SPENT, deadlineOf, setDeadline, sequenceOf, setSequence, nextOf, setNext,
+  generationOf, setGeneration, delayOf, setDelay, recordsReserve, recordsCapacity,
 } from "./records";
 import { growBlock } from "./memory";
 import { sortU64 } from "./sort";
@@ -59,9 +69,11 @@ import {
 } from "./wheel";
 
 export const SLOT_BITS: i32 = 22;
+export const LANE_BITS: i32 = 8;
 export const MAX_SLOTS: i32 = 1 << SLOT_BITS;
+const LANES: u32 = 1 << LANE_BITS;
 const SLOT_SCALE: f64 = <f64>MAX_SLOTS;
-const MAX_GENERATION: u32 = 0x7fffffff;
+const MAX_GENERATION: u32 = (1 << 23) - 1;
 const RETIRED: u32 = 0;
 const NO_SLOT: i32 = -1;
 /** No pending timer has this sequence number: the count stops below it. */
@@ -76,24 +88,34 @@ let slotsUsed: i32 = 0;      // slots ever handed out: [0, slotsUsed)
 let freeHead: i32 = NO_SLOT; // free slots are linked through their record's next
 let sequence: u32 = 0;
 let pending: i32 = 0;
+let reserved: i32 = 0;     // DUE or SPENT slots
+let lane: u32 = 0;
+let firing: i32 = NO_SLOT; // the SPENT slot whose call is running, if any
 let scratch: usize = 0; // u64 per pending timer, for renumber
 let scratchCapacity: i32 = 0;
 
 @inline function idOf(slot: i32): f64 {
-  return <f64>generationOf(slot) * SLOT_SCALE + <f64>slot;
+  return <f64>(<u64>generationOf(slot) * LANES + lane) * SLOT_SCALE + <f64>slot;
 }
 
-/** The slot of a pending timer with this id, or -1 for anything else:
- *  a fired, cancelled, stale, unknown or malformed id. A free or retired
- *  slot's generation matches no id that is out, so the generation decides. */
-@inline function pendingSlot(id: f64): i32 {
+/** The slot this id was issued for, if that slot still holds it (pending,
+ *  DUE or SPENT), or -1 for anything else: an id of another lane, a stale,
+ *  unknown or malformed id. A free or retired slot's generation matches no id
+ *  that is out, so the lane and the generation decide. */
+@inline function slotOfId(id: f64): i32 {
   if (!(id >= 0 && id < 9007199254740992.0)) return NO_SLOT; // also rejects NaN
   const whole = <u64>id;
   if (<f64>whole != id) return NO_SLOT;
   const slot = <i32>(whole & <u64>(MAX_SLOTS - 1));
-  const generation = <u32>(whole >> <u64>SLOT_BITS);
-  if (slot >= slotsUsed || generationOf(slot) != generation) return NO_SLOT;
+  const rest = whole >> <u64>SLOT_BITS;
+  if (<u32>(rest & <u64>(LANES - 1)) != lane) return NO_SLOT;
+  if (slot >= slotsUsed || <u64>generationOf(slot) != rest >> <u64>LANE_BITS) return NO_SLOT;
   return slot;
+}
+
+@inline function isPlaced(slot: i32): bool {
+  const next = nextOf(slot);
+  return next != DUE && next != SPENT;
 }
 
 function takeSlot(): i32 {
@@ -114,7 +136,6 @@ function takeSlot(): i32 {
 
 /** Makes `slot` reusable under a new generation, so its old id goes stale. */
 @inline function releaseSlot(slot: i32): void {
-  pending--;
   const g = generationOf(slot);
   if (g == MAX_GENERATION) { setGeneration(slot, RETIRED); return; }
   setGeneration(slot, g + 1);
@@ -140,7 +161,7 @@ function renumber(): void {
   }
   let n = 0;
   for (let s = 0; s < slotsUsed; s++) {
-    if (generationOf(s) == RETIRED || sequenceOf(s) == SEQUENCE_LIMIT) continue;
+    if (generationOf(s) == RETIRED || sequenceOf(s) == SEQUENCE_LIMIT || !isPlaced(s)) continue;
     store<u64>(scratch + (<usize>n << 3), (<u64>sequenceOf(s) << 32) | <u64>s);
     n++;
   }
@@ -194,49 +215,87 @@ function refill(limit: i64): bool {
   return true;
 }
 
-/** Called by the host: schedules a timeout; returns its id, or a negative
- *  ERR_ code. */
-export function timerSchedule(deadline: f64): f64 {
+/** Called by the host once, before anything else: this instance's lane
+ *  among the cores alive in the process (0 .. 2^LANE_BITS - 1). */
+export function timerSetLane(value: i32): i32 {
+  if (value < 0 || value >= <i32>LANES) return 0;
+  lane = <u32>value;
+  return 1;
+}
+
+/** Called by the host: schedules a timeout for `deadline`, remembering
+ *  `delay` for refreshes; returns its id, or a negative ERR_ code. */
+export function timerSchedule(deadline: f64, delay: f64): f64 {
   if (isNaN(deadline)) return ERR_BAD_DEADLINE;
   const order = nextSequence(); // before takeSlot: renumber counts pending slots only
   const slot = takeSlot();
   if (slot == NO_SLOT) return ERR_TOO_MANY_TIMERS;
   setDeadline(slot, deadline);
+  setDelay(slot, delay);
   setSequence(slot, order);
   place(slot);
   pending++;
   return idOf(slot);
 }
 
-/** Called by the host: removes a pending timeout; returns 1 if it was
- *  pending, else 0. */
+/** Called by the host: removes a pending timeout, or one that is due in the
+ *  running iteration and has not run; returns 1 if so, else 0. */
 export function timerCancel(id: f64): i32 {
-  const slot = pendingSlot(id);
+  const slot = slotOfId(id);
   if (slot == NO_SLOT) return 0;
+  const next = nextOf(slot);
+  if (next == SPENT) return 0;
+  if (next == DUE) { setNext(slot, SPENT); return 1; }
   unplace(slot);
   releaseSlot(slot);
+  pending--;
   return 1;
 }
 
-/** Called by the host: moves a pending timeout to a new deadline in place,
- *  keeping its id; it is ordered after timeouts already scheduled for that
- *  deadline. Returns 1 if it was pending, else 0 (the host then schedules it
- *  anew). */
+/** Called by the host: moves a timeout to a new deadline, keeping its id;
+ *  it is ordered after timeouts already scheduled for that deadline. Works
+ *  for a pending timeout, a due one that has not run (it then runs at the new
+ *  deadline instead), and the one whose call is running (it runs again).
+ *  Returns 1 if so, else 0. */
 export function timerMove(id: f64, deadline: f64): i32 {
   if (isNaN(deadline)) return 0;
-  const slot = pendingSlot(id);
+  const slot = slotOfId(id);
   if (slot == NO_SLOT) return 0;
-  unplace(slot);
+  const next = nextOf(slot);
+  if (next == SPENT && slot != firing) return 0;
+  if (next == DUE || next == SPENT) {
+    reserved--;
+    pending++;
+    if (slot == firing) firing = NO_SLOT;
+  } else {
+    unplace(slot);
+  }
   setDeadline(slot, deadline);
   setSequence(slot, nextSequence());
   place(slot);
   return 1;
 }
 
-/** Called by runIteration: removes and returns the slot of the earliest
- *  timeout if its deadline is at or before `now`, else -1. Its slot is
- *  released at once: the host resolves the dispatch list to its own handles
- *  before running anything. */
+/** Called by the host's refreshTimeout: moves the timeout to `now` plus the
+ *  delay it was scheduled with (see timerMove). Returns the new deadline,
+ *  or NaN if the id is not one timerMove accepts. */
+export function timerRefresh(id: f64, now: f64): f64 {
+  const slot = slotOfId(id);
+  if (slot == NO_SLOT) return NaN;
+  const deadline = now + delayOf(slot);
+  return timerMove(id, deadline) == 1 ? deadline : NaN;
+}
+
+/** Called by the host: the deadline of a pending timeout, or NaN for any
+ *  other id (due, spent, stale, unknown). */
+export function timerDeadline(id: f64): f64 {
+  const slot = slotOfId(id);
+  return slot != NO_SLOT && isPlaced(slot) ? deadlineOf(slot) : NaN;
+}
+
+/** Called by runIteration: takes the earliest timeout out of the store if
+ *  its deadline is at or before `now`, marks it DUE and returns its slot,
+ *  else -1. The slot stays reserved until timerRelease. */
 export function timerPopDue(now: f64): i32 {
   if (heapSize() == 0) {
     if (isNaN(now)) return NO_SLOT;
@@ -250,8 +309,31 @@ export function timerPopDue(now: f64): i32 {
   }
   if (!(heapMinKey() <= now)) return NO_SLOT;
   const slot = heapPop();
-  releaseSlot(slot);
+  setNext(slot, DUE);
+  pending--;
+  reserved++;
   return slot;
+}
+
+/** Called by the host just before it runs the timeout of a dispatch list
+ *  entry: 1 if the timer is still DUE (nothing earlier in the iteration
+ *  cancelled or refreshed it), which it marks SPENT and the one running;
+ *  else 0. Called with -1 when no timeout's call is running any more. */
+export function timerClaim(slot: i32): i32 {
+  firing = NO_SLOT;
+  if (slot < 0 || slot >= slotsUsed || nextOf(slot) != DUE) return 0;
+  setNext(slot, SPENT);
+  firing = slot;
+  return 1;
+}
+
+/** Called by runIteration and reset for each timer slot of the previous
+ *  dispatch list: frees it unless it was refreshed back into the store. */
+export function timerRelease(slot: i32): void {
+  if (isPlaced(slot)) return;
+  releaseSlot(slot);
+  reserved--;
+  if (slot == firing) firing = NO_SLOT;
 }
 
 /** Called by the host to arm its timer: the earliest deadline, or +Infinity
@@ -269,15 +351,17 @@ export function timerNextDeadline(): f64 {
 /** Called by the host (tests, stats): the number of pending timeouts. */
 export function timerPendingCount(): i32 { return pending; }
 
-/** Called by reset(): cancels everything pending, keeping memory for reuse. */
+/** Called by reset(), after the reserved slots were released: cancels
+ *  everything pending, keeping memory for reuse. */
 export function timerClear(): void {
-  while (heapSize() > 0) releaseSlot(heapPop());
+  while (heapSize() > 0) { releaseSlot(heapPop()); pending--; }
   heapClear();
   while (wheelDetachAny()) {
     for (let k = 0; k < CHAINS; k++) {
       for (let node = wheelChain(k); node >= 0;) {
         const next = nextOf(node);
         releaseSlot(node);
+        pending--;
         node = next;
       }
     }
@@ -290,13 +374,14 @@ export function timerClear(): void {
 export function timersCheck(): i32 {
   const heapCode = heapCheck();
   if (heapCode != 0) return 10 + heapCode;
-  let inHeap = 0, free = 0, retired = 0;
+  let inHeap = 0, free = 0, retired = 0, held = 0;
   for (let s = freeHead; s != NO_SLOT; s = nextOf(s)) {
     if (s < 0 || s >= slotsUsed || heapPositionOf(s) >= 0) return 14;
     if (++free > slotsUsed) return 15; // a cycle in the free list
   }
   for (let s = 0; s < slotsUsed; s++) {
     if (generationOf(s) == RETIRED) { retired++; continue; }
+    if (!isPlaced(s)) { held++; continue; }
     if (heapPositionOf(s) < 0) continue;
     inHeap++;
     if (nextOf(s) != IN_HEAP) return 16;
@@ -305,6 +390,6 @@ export function timersCheck(): i32 {
   }
   if (inHeap != heapSize()) return 17;
   if (wheelCheck(pending - inHeap) != 0) return 18;
-  if (pending + free + retired != slotsUsed) return 19;
+  if (held != reserved || pending + free + retired + reserved != slotsUsed) return 19;
   return 0;
 }

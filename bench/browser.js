@@ -21,7 +21,7 @@ const quick = process.env.BENCH_QUICK === "1";
 const files = {
   "/": { type: "text/html", body: Buffer.from("<!doctype html><title>wasm-ioloop bench</title>") },
   "/suite.js": { type: "text/javascript", body: readFileSync(await bundleSuite("browser")) },
-  "/core.wasm": { type: "application/wasm", body: readFileSync("build/core.wasm") },
+  "/core.wasm": { type: "application/wasm", body: readFileSync("build/core.bench.wasm") },
   "/favicon.ico": { type: "image/x-icon", body: Buffer.alloc(0) },
 };
 const server = createServer((request, response) => {

@@ -34,7 +34,7 @@ const meta = {
 };
 const started = performance.now();
 console.log(header(meta));
-const rows = await runSuite(env, new Uint8Array(readFileSync("build/core.wasm")), { quick });
+const rows = await runSuite(env, new Uint8Array(readFileSync("build/core.bench.wasm")), { quick });
 rows.push(...sizeRows());
 meta.seconds = Math.round((performance.now() - started) / 1000);
 meta.loadAfter = loadavg()[0];

@@ -26,17 +26,17 @@ function cpuMs() {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
 }
-const module = new WebAssembly.Module(readFileSync(new URL("../build/core.wasm", import.meta.url)));
+const module = new WebAssembly.Module(readFileSync(new URL("../build/core.bench.wasm", import.meta.url)));
 
 function wasmStore() {
   const memory = new WebAssembly.Memory({ initial: 1 });
   const abort = () => { throw new Error("abort"); };
   const core = new WebAssembly.Instance(module, { env: { memory, abort } }).exports;
   return {
-    schedule: (d) => core.timerSchedule(d),
+    schedule: (d) => core.timerSchedule(d, 0),
     cancel: (id) => core.timerCancel(id) === 1,
     move: (id, d) => core.timerMove(id, d) === 1,
-    popDue: (now) => core.timerPopDue(now),
+    popDue: (now) => { const slot = core.timerPopDue(now); if (slot >= 0) core.timerRelease(slot); return slot; },
     nextDeadline: () => core.timerNextDeadline(),
     get size() { return core.timerPendingCount(); },
   };

@@ -3,20 +3,42 @@
 //
 // Boundary rules kept here:
 //   - only numbers cross: i32 slots and masks, f64 ids, deadlines and times;
-//   - no view of wasm memory is kept across a call into the core, since any
-//     call that allocates may grow memory and detach old views: the dispatch
-//     list is copied out into a JS-owned array right after runIteration;
+//   - every number both sides share (event bits, return codes, the id layout,
+//     the list header) is exported by the core and read here when the module
+//     is instantiated (readConstants); nothing of it is written twice;
+//   - no view of wasm memory is kept across a call into the core that can
+//     grow memory: the dispatch list is read where it lies, through a view
+//     made again whenever memory has grown (listWord);
 //   - the core returns codes and never throws, but it can trap (memory that
 //     cannot grow). A trap leaves the instance in an unknown state, so the
 //     first one marks this Core failed and every later call throws the cause.
+//
+// Cores are pooled: each instance has a lane, its number among the cores of
+// the process, which the core puts in every timer id, so that no two loops
+// alive at once ever issue the same id. A closed loop's core goes back to
+// the pool with its lane and its timers' generations, so that a later loop
+// reusing it issues none of the ids the closed one did; that also saves a
+// new loop the instantiation.
 
+import { ERROR, READ, WRITE } from "./events.js";
 import { checkFunction } from "./validate.js";
 
+type Global = { value: number };
+
+/** The release core's exports (assembly/index.ts). A test holds this type
+ *  against the module's real export list. */
 export interface CoreExports {
   memory?: WebAssembly.Memory;
-  timerSchedule(deadline: number): number;
+  READ: Global; WRITE: Global; ERROR: Global;
+  ERR_BAD_DEADLINE: Global; ERR_TOO_MANY_TIMERS: Global; ERR_BAD_SOURCE: Global; ERR_BAD_EVENTS: Global;
+  SLOT_BITS: Global; LANE_BITS: Global; LIST_HEADER_WORDS: Global;
+  timerSetLane(lane: number): number;
+  timerSchedule(deadline: number, delay: number): number;
   timerCancel(id: number): number;
   timerMove(id: number, deadline: number): number;
+  timerRefresh(id: number, now: number): number;
+  timerDeadline(id: number): number;
+  timerClaim(slot: number): number;
   timerNextDeadline(): number;
   timerPendingCount(): number;
   callbackAdd(): number;
@@ -30,6 +52,17 @@ export interface CoreExports {
   runIteration(now: number): number;
   reset(): void;
   checkInvariants(): number;
+}
+
+/** The shared numbers, as the module defines them. */
+interface CoreConstants {
+  errBadDeadline: number;
+  errTooManyTimers: number;
+  errBadSource: number;
+  errBadEvents: number;
+  slotScale: number;
+  lanes: number;
+  headerWords: number;
 }
 
 /** Loads the compiled core for the current runtime (see src/runtime/). */
@@ -58,11 +91,6 @@ export function loadCoreModule(): Promise<WebAssembly.Module> {
   return defaultModule;
 }
 
-/** Ids returned by timerSchedule below this value are error codes. */
-const ERR_TOO_MANY_TIMERS = -2;
-/** The low bits of a timer id are its slot (see assembly/timers.ts). */
-const TIMER_SLOT_SCALE = 2 ** 22;
-const HEADER_WORDS = 3;
 const WASM_PAGE = 65536;
 
 /** Raised when the core has trapped; the loop that owned it has failed. */
@@ -77,25 +105,76 @@ function describe(cause: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);
 }
 
-/** One instance of the core, owned by one IOLoop. */
+/** Reads the shared numbers from a module's exports, and refuses a module
+ *  whose event bits are not the ones this host exports to users (READ,
+ *  WRITE, ERROR must be known before any core is loaded). */
+function readConstants(exports: CoreExports): CoreConstants {
+  const value = (name: keyof CoreExports): number => {
+    const global = exports[name] as Global | undefined;
+    if (!(global instanceof WebAssembly.Global)) {
+      throw new TypeError(`IOLoop.create: module is not wasm-ioloop's core: it exports no ${name}`);
+    }
+    return global.value;
+  };
+  if (value("READ") !== READ || value("WRITE") !== WRITE || value("ERROR") !== ERROR) {
+    throw new TypeError("IOLoop.create: module is a core of another version: its READ, WRITE and ERROR differ from this host's");
+  }
+  return {
+    errBadDeadline: value("ERR_BAD_DEADLINE"),
+    errTooManyTimers: value("ERR_TOO_MANY_TIMERS"),
+    errBadSource: value("ERR_BAD_SOURCE"),
+    errBadEvents: value("ERR_BAD_EVENTS"),
+    slotScale: 2 ** value("SLOT_BITS"),
+    lanes: 2 ** value("LANE_BITS"),
+    headerWords: value("LIST_HEADER_WORDS"),
+  };
+}
+
+/** Cores of closed loops, ready for reuse; and how many lanes are taken. */
+const idleCores: Core[] = [];
+let lanesTaken = 0;
+
+/** A dropped loop that was never closed gives its core back when it is
+ *  collected (the core holds nothing of the loop's). */
+const abandoned = new FinalizationRegistry<Core>((core) => core.release());
+
+/** One instance of the core, owned by one IOLoop at a time. */
 export class Core {
-  /** The dispatch list of the last iteration, copied out of wasm memory:
-   *  [callbacks, timeouts, sources, ...slots, ...(slot, events) pairs]. */
-  list = new Int32Array(256);
   /** Set when the core trapped; every later call throws it. */
   failure: CoreTrap | undefined;
-  private readonly core: CoreExports;
-  private readonly memory: WebAssembly.Memory;
+  /** The dispatch list of the current iteration: its address in memory and
+   *  its counts (see assembly/dispatch.ts). */
+  callbackCount = 0;
+  timeoutCount = 0;
+  sourceCount = 0;
+  private listAddress = 0;
+  private words: Int32Array;
+  private readonly constants: CoreConstants;
+  private inUse = true;
 
-  private constructor(exports: CoreExports, memory: WebAssembly.Memory, private readonly maxBytes: number | undefined) {
-    this.core = exports;
-    this.memory = memory;
+  private constructor(
+    private readonly core: CoreExports,
+    private readonly memory: WebAssembly.Memory,
+    private readonly module: WebAssembly.Module,
+    private readonly maxBytes: number | undefined,
+  ) {
+    this.constants = readConstants(core);
+    this.words = new Int32Array(memory.buffer);
   }
 
-  /** Instantiates `module`. `maxMemoryBytes` caps the linear memory; the
-   *  core traps when it needs more, and the loop reports itself failed. */
-  static async instantiate(module: WebAssembly.Module, maxMemoryBytes?: number): Promise<Core> {
+  /** A core for a new loop: an idle one made from `module` with the same
+   *  memory cap, else a new instance on a new lane. `maxMemoryBytes` caps
+   *  the linear memory; the core traps when it needs more, and the loop
+   *  reports itself failed. */
+  static async acquire(module: WebAssembly.Module, maxMemoryBytes?: number): Promise<Core> {
     const maximum = maxMemoryBytes === undefined ? undefined : Math.max(1, Math.floor(maxMemoryBytes / WASM_PAGE));
+    const maxBytes = maximum === undefined ? undefined : maximum * WASM_PAGE;
+    const idle = idleCores.findIndex((core) => core.module === module && core.maxBytes === maxBytes);
+    if (idle >= 0) {
+      const core = idleCores.splice(idle, 1)[0]!;
+      core.inUse = true;
+      return core;
+    }
     const memory = new WebAssembly.Memory(maximum === undefined ? { initial: 1 } : { initial: 1, maximum });
     const imports = {
       env: {
@@ -109,7 +188,27 @@ export class Core {
       },
     };
     const instance = await WebAssembly.instantiate(module, imports);
-    return new Core(instance.exports as unknown as CoreExports, memory, maximum === undefined ? undefined : maximum * WASM_PAGE);
+    const core = new Core(instance.exports as unknown as CoreExports, memory, module, maxBytes);
+    if (lanesTaken >= core.constants.lanes) {
+      throw new RangeError(`IOLoop.create: ${core.constants.lanes} loops are open at once, the most one process can have; close() the loops you no longer use`);
+    }
+    core.core.timerSetLane(lanesTaken++);
+    return core;
+  }
+
+  /** Ties this core's return to the pool to `owner` being collected. */
+  watch(owner: object): void { abandoned.register(owner, this, this); }
+
+  /** Drops everything pending and puts the core back in the pool. A core
+   *  that trapped is never used again (its lane goes with it). */
+  release(): void {
+    if (!this.inUse) return;
+    this.inUse = false;
+    abandoned.unregister(this);
+    if (this.failure) return;
+    try { this.core.reset(); } catch (e) { this.failure = new CoreTrap(e); return; }
+    this.callbackCount = this.timeoutCount = this.sourceCount = 0;
+    idleCores.push(this);
   }
 
   /** Bytes of linear memory in use by this instance. */
@@ -131,29 +230,39 @@ export class Core {
   }
 
   /** A new timer id, or throws RangeError when 4M timers are pending. */
-  schedule(deadline: number): number {
+  schedule(where: string, deadline: number, delay: number): number {
     this.guard();
     let id: number;
-    try { id = this.core.timerSchedule(deadline); } catch (e) { this.trap(e); }
+    try { id = this.core.timerSchedule(deadline, delay); } catch (e) { this.trap(e); }
     if (id < 0) {
-      throw id === ERR_TOO_MANY_TIMERS
-        ? new RangeError("wasm-ioloop: too many pending timeouts (the limit is 4,194,304)")
-        : new RangeError(`wasm-ioloop: invalid deadline ${deadline}`);
+      throw id === this.constants.errTooManyTimers
+        ? new RangeError(`${where}: too many pending timeouts (the limit is ${this.constants.slotScale})`)
+        : new RangeError(`${where}: invalid deadline ${deadline}`);
     }
     return id;
   }
 
-  /** True if the timer was pending and is now removed. */
-  cancel(id: number): boolean {
-    this.guard();
-    return this.core.timerCancel(id) === 1;
-  }
+  /** The slot of a timer id: where the host keeps its function. */
+  slotOf(id: number): number { return id % this.constants.slotScale; }
 
-  /** True if the pending timer was moved to `deadline`, keeping its id. */
-  move(id: number, deadline: number): boolean {
-    this.guard();
-    return this.core.timerMove(id, deadline) === 1;
-  }
+  /** True if the timer was pending (or due and not yet run) and is now
+   *  removed. Any number is safe to pass: the core refuses what it did not
+   *  issue. */
+  cancel(id: number): boolean { this.guard(); return this.core.timerCancel(id) === 1; }
+
+  /** True if the timer was moved to `deadline`, keeping its id. */
+  move(id: number, deadline: number): boolean { this.guard(); return this.core.timerMove(id, deadline) === 1; }
+
+  /** Re-arms the timer for now + its delay, keeping its id: the new
+   *  deadline, or NaN if the id is not one it can re-arm. */
+  refresh(id: number, now: number): number { this.guard(); return this.core.timerRefresh(id, now); }
+
+  /** A pending timer's deadline, or NaN. */
+  deadline(id: number): number { this.guard(); return this.core.timerDeadline(id); }
+
+  /** Before running the timeout of list entry `slot`: true if it is still
+   *  due; it is then the one running. claim(-1) when none runs any more. */
+  claim(slot: number): boolean { return this.core.timerClaim(slot) === 1; }
 
   nextDeadline(): number { this.guard(); return this.core.timerNextDeadline(); }
   pendingTimers(): number { this.guard(); return this.core.timerPendingCount(); }
@@ -176,39 +285,50 @@ export class Core {
     this.guard();
     let slot: number;
     try { slot = this.core.sourceAdd(interest); } catch (e) { this.trap(e); }
-    if (slot < 0) throw new RangeError(`wasm-ioloop: invalid interest mask ${interest}`);
+    this.check(slot, "addHandler");
     return slot;
   }
 
-  removeSource(slot: number): void { this.guard(); this.core.sourceRemove(slot); }
-  setInterest(slot: number, interest: number): void { this.guard(); this.core.sourceSetInterest(slot, interest); }
-  setReady(slot: number, events: number): void { this.guard(); this.core.sourceSetReady(slot, events); }
-  clearReady(slot: number, events: number): void { this.guard(); this.core.sourceClearReady(slot, events); }
+  removeSource(slot: number): void { this.guard(); this.check(this.core.sourceRemove(slot), "removeHandler"); }
+  setInterest(slot: number, interest: number): void {
+    this.guard();
+    this.check(this.core.sourceSetInterest(slot, interest), "updateHandler");
+  }
+  setReady(slot: number, events: number): void { this.guard(); this.check(this.core.sourceSetReady(slot, events), "setReady"); }
+  clearReady(slot: number, events: number): void { this.guard(); this.check(this.core.sourceClearReady(slot, events), "clearReady"); }
 
-  /** Decides the iteration at `now` and copies its dispatch list into
-   *  `this.list`. Returns the list's length in words. */
-  runIteration(now: number): number {
+  /** Every source code is checked: the host validates first, so a code here
+   *  means the two halves disagree, which must not pass silently. */
+  private check(code: number, where: string): void {
+    if (code === this.constants.errBadEvents) throw new RangeError(`${where}: the core refused the event mask`);
+    if (code === this.constants.errBadSource) throw new Error(`${where}: wasm-ioloop's source table is out of step with the core (a bug)`);
+  }
+
+  /** Decides the iteration at `now`: the list's counts are then in
+   *  callbackCount, timeoutCount and sourceCount, its entries in listWord. */
+  runIteration(now: number): void {
     this.guard();
     let address: number;
     try { address = this.core.runIteration(now); } catch (e) { this.trap(e); }
-    const words = new Int32Array(this.memory.buffer, address, HEADER_WORDS);
-    const length = HEADER_WORDS + words[0] + words[1] + 2 * words[2];
-    if (this.list.length < length) {
-      this.list = new Int32Array(Math.max(length, this.list.length * 2));
-    }
-    this.list.set(new Int32Array(this.memory.buffer, address, length));
-    return length;
+    this.listAddress = (address >> 2) + this.constants.headerWords;
+    const words = this.view();
+    this.callbackCount = words[address >> 2]!;
+    this.timeoutCount = words[(address >> 2) + 1]!;
+    this.sourceCount = words[(address >> 2) + 2]!;
   }
 
-  /** Drops everything pending; the instance stays usable. */
-  reset(): void { this.guard(); this.core.reset(); }
+  /** Word i of the current list's entries (after the header): callback
+   *  slots, then timer slots, then (source slot, events) pairs. */
+  listWord(i: number): number { return this.view()[this.listAddress + i]!; }
+
+  /** A view of memory as it is now: the old one is detached (length 0) once
+   *  memory has grown. */
+  private view(): Int32Array {
+    if (this.words.length === 0) this.words = new Int32Array(this.memory.buffer);
+    return this.words;
+  }
 
   /** 0 when the core's internal invariants hold, else a code (see
-   *  assembly/lifecycle.ts). For tests. */
+   *  assembly/lifecycle.ts). */
   checkInvariants(): number { this.guard(); return this.core.checkInvariants(); }
-}
-
-/** The slot of a timer id (see assembly/timers.ts). */
-export function timerSlot(id: number): number {
-  return id % TIMER_SLOT_SCALE;
 }

@@ -3,7 +3,9 @@
 
 export { IOLoop } from "./loop/ioloop.js";
 export type { IOLoopOptions, ErrorContext, ErrorKind, SlowCallbackContext, CloseReport, LoopStats } from "./loop/options.js";
-export { Timeout } from "./loop/timeout.js";
+export type { Timeout } from "./loop/ioloop.js";
+export { sourceHooks } from "./loop/source-hooks.js";
+export type { SourceHooks, LoopSource } from "./loop/source-hooks.js";
 export { PeriodicCallback } from "./loop/periodic.js";
 export type { PeriodicCallbackOptions } from "./loop/periodic.js";
 export { VirtualClock } from "./time/virtual-clock.js";

@@ -8,7 +8,15 @@ export function describe(value: unknown): string {
   if (typeof value === "function") return "a function";
   if (typeof value === "string") return JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value);
   if (value === null) return "null";
-  if (typeof value === "object") return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
+  if (typeof value === "object") {
+    // A revoked Proxy throws on every touch, toString's tag lookup included.
+    try {
+      return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
+    } catch {
+      return "a revoked Proxy";
+    }
+  }
+  if (typeof value === "symbol") return value.toString();
   return String(value);
 }
 

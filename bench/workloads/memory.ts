@@ -5,7 +5,7 @@
 // growth of the JS heap plus the memory outside it (ArrayBuffers and wasm
 // linear memory: Node's process.memoryUsage().external) is divided by N,
 // after a full GC on both sides. Through IOLoop, the growth also holds each
-// Timeout handle, the one object a user gets per callLater.
+// function in the host's slot table.
 //
 // Entries: under churn at K live, the most entries the store ever held; a
 // store that deletes lazily holds cancelled entries until it compacts.
@@ -62,7 +62,7 @@ export async function bytesPerTimeout(env: Env, peers: StorePeer[], module: WebA
       return { held: loop.stats().pendingTimeouts };
     });
     loop.close();
-    values["IOLoop + Timeout handles"] = { median: bytes, runs: [bytes] };
+    values["IOLoop (ids kept)"] = { median: bytes, runs: [bytes] };
     rows.push({ workload: "memory", param: `N=${n.toExponential(0)} pending`, unit: "bytes/timeout", better: "lower", values });
   }
   return rows;

@@ -59,7 +59,7 @@ export function startWebSocketPanel(loop: IOLoop, url: string): void {
       const { id } = JSON.parse(String(message)) as { id: number };
       const exchange = exchanges.get(id);
       if (!exchange) continue; // it already timed out
-      exchange.timeout.cancel();
+      loop.removeTimeout(exchange.timeout);
       exchanges.delete(id);
       exchange.rtt = loop.time() - exchange.sentAt;
       counts.answered += 1;

@@ -1,56 +1,39 @@
-// The event loop. The only file that calls user code (see invoke()).
+// The event loop: the public API and its state machine. User code is called
+// only by the dispatch (dispatch.ts).
 //
-// One iteration (runIteration):
+// One iteration (iterate):
 //   1. the core decides everything that will run: the callbacks queued so far
 //      (a snapshot), the timeouts due at the iteration's time in (deadline,
 //      sequence) order, and the ready sources with their merged events;
-//   2. that list is resolved to this loop's own handles before anything runs,
-//      then run: callbacks, then timeouts, then handlers, each checked just
-//      before its call, so that one cancelled, refreshed or removed by
-//      anything earlier in the iteration is skipped;
-//   3. the next wake-up is chosen (src/loop/wakeups.ts): a macrotask at once if
+//   2. the dispatch runs that list where the core wrote it: callbacks, then
+//      timeouts, then handlers, each checked just before its call, so that
+//      one cancelled, refreshed or removed by anything earlier in the
+//      iteration is skipped. With sliceMs, the list may be run in slices,
+//      yielding to the host in between; nothing new is decided until it ends;
+//   3. the next wake-up is chosen (wakeups.ts): a macrotask at once if
 //      callbacks or ready sources remain, else one host timer for the
 //      earliest deadline, else nothing.
 //
-// The core orders slots; what each slot stands for is kept in the JS slot
-// tables (callback-table.ts, timeout-table.ts, handlers.ts). The options and
-// the types the user sees are in loop-options.ts.
+// A timer is a number: the core's id (see assembly/timers.ts), valid in this
+// loop only. The host keeps, by the id's slot, only the function to call.
 
 import { Core, loadCoreModule } from "../core.js";
-import { hostScheduler, isReading, isSchedulingClock, systemClock, type Clock } from "../time/clock.js";
-import { ERROR } from "../events.js";
+import { hostScheduler, isSchedulingClock, systemClock, type Clock } from "../time/clock.js";
 import { LoopFailedError, TimeoutError } from "../errors.js";
-import { HandlerTable, type HandlerEntry, type Handler } from "./handlers.js";
-import { CallbackTable } from "./callback-table.js";
-import { TimeoutTable } from "./timeout-table.js";
-import { dropTimeout, Timeout, TimeoutState } from "./timeout.js";
+import { callOf, type AnyFunction } from "./call-table.js";
+import { Dispatch, whenSettled } from "./dispatch.js";
+import type { HandlerEntry, Handler } from "./handlers.js";
+import { sourceHooks, type SourceHooks } from "./source-hooks.js";
 import { WakeUps } from "./wakeups.js";
 import {
-  checkLoopOptions, type CloseReport, type ErrorContext, type ErrorKind, type IOLoopOptions, type LoopStats,
-  type SlowCallbackContext,
+  checkLoopOptions, defaultSliceMs, type CloseReport, type ErrorKind, type IOLoopOptions, type LoopStats,
 } from "./options.js";
-import {
-  checkBoolean, checkEvents, checkFunction, checkOptions, checkSource, checkTime, describe, hasMethods, isThenable,
-} from "../validate.js";
+import { checkBoolean, checkEvents, checkFunction, checkOptions, checkSource, checkTime, describe } from "../validate.js";
 
-type AnyFunction = (...args: never[]) => unknown;
-
-/** A built-in source learns which loop it reports to when it is added and,
- *  if it asks, what its handler wants: a condition with no platform event
- *  (a WebSocket's bufferedAmount falling) is polled only while wanted. */
-interface LoopAware {
-  attach(loop: IOLoop): void;
-  detach(loop: IOLoop): void;
-  interestChanged?(loop: IOLoop, events: number): void;
-}
-
-/** What a callback keeps of its extra arguments: nothing when there are none,
- *  so that calling it needs no spread. A rest parameter, not `arguments`:
- *  V8 builds the `arguments` object on every call that reads it (measured:
- *  17 bytes more per callLater without extra arguments, 62 with one). */
-function extraArgs(args: unknown[]): unknown[] | undefined {
-  return args.length > 0 ? args : undefined;
-}
+declare const timeoutBrand: unique symbol;
+/** A scheduled timeout: a number, as setTimeout returns one, valid in the
+ *  loop that returned it. */
+export type Timeout = number & { readonly [timeoutBrand]: "Timeout" };
 
 const RUNNING = 0, STOPPED = 1, CLOSED = 2, FAILED = 3;
 type LoopState = typeof RUNNING | typeof STOPPED | typeof CLOSED | typeof FAILED;
@@ -65,64 +48,50 @@ export class IOLoop {
   private droppedByFailure: CloseReport | undefined;
   private failureListeners = new Set<(error: LoopFailedError) => void>();
 
+  /** True while a slice of the list runs (user code may be on the stack). */
   private inIteration = false;
   private iterationNow = 0;
   private iterations = 0;
   private lastTime: number;
 
   private readonly wakeUps: WakeUps;
-
-  // The JS half of the slot tables: the core orders slots, these hold what
-  // each slot stands for.
-  private readonly callbacks = new CallbackTable();
-  private readonly timeouts = new TimeoutTable();
-  private readonly handlers = new HandlerTable();
-
-  // The current iteration's list, resolved to handles (reused, never shrunk).
-  private dueFns: (AnyFunction | undefined)[] = [];
-  private dueArgs: (unknown[] | undefined)[] = [];
-  private dueTimeouts: (Timeout | undefined)[] = [];
-  private dueHandlers: (HandlerEntry | undefined)[] = [];
-  private dueEvents: number[] = [];
-  private readonly handlerArgs: [unknown, number] = [undefined, 0];
-
-  private readonly clock: Clock;
-  private readonly onError: ((context: ErrorContext) => void) | undefined;
-  private readonly slowCallbackMs: number | undefined;
-  private readonly onSlowCallback: ((context: SlowCallbackContext) => void) | undefined;
-  /** Counts timed invoke() calls, so that a call can tell a nested one ran. */
-  private timedCalls = 0;
+  private readonly dispatch: Dispatch;
 
   /** Loads the core (once per runtime) and makes a loop. Nothing runs until
    *  start() or run(), and no host timer is touched until then. */
   static async create(options: IOLoopOptions = {}): Promise<IOLoop> {
     const startTime = checkLoopOptions(options);
-    const core = await Core.instantiate(options.module ?? await loadCoreModule(), options.maxMemoryBytes);
-    return new IOLoop(core, options, startTime);
+    const core = await Core.acquire(options.module ?? await loadCoreModule(), options.maxMemoryBytes);
+    const loop = new IOLoop(core, options, startTime);
+    core.watch(loop);
+    return loop;
   }
 
   private constructor(private readonly core: Core, options: IOLoopOptions, startTime: number) {
     this.lastTime = startTime;
-    this.clock = options.clock ?? systemClock;
+    const clock: Clock = options.clock ?? systemClock;
+    this.dispatch = new Dispatch(core, {
+      clock,
+      onError: options.onError,
+      slowCallbackMs: options.slowCallbackMs,
+      onSlowCallback: options.onSlowCallback,
+      sliceMs: options.sliceMs ?? defaultSliceMs(),
+    });
     this.wakeUps = new WakeUps(
-      isSchedulingClock(this.clock) ? this.clock : hostScheduler, core, () => this.time(),
+      isSchedulingClock(clock) ? clock : hostScheduler, core, () => this.time(),
       () => this.woken(), (deadline) => this.hostTimerFired(deadline),
     );
-    this.onError = options.onError;
-    this.slowCallbackMs = options.slowCallbackMs;
-    this.onSlowCallback = options.onSlowCallback;
   }
 
   // ---- time ---------------------------------------------------------------
 
   /** The loop's time in milliseconds: the clock's, but never going backwards,
    *  and never behind a host timer that has fired (on Workers the clock
-   *  stands still while code runs; a timer firing proves the time passed). */
+   *  stands still while code runs; a timer firing proves the time passed).
+   *  A clock that throws is reported and the time stands still. */
   time(): number {
-    // A reading that is not a finite number (a broken clock) never reaches a
-    // deadline or the core.
-    const now = this.clock.now();
-    if (now > this.lastTime && isReading(now)) this.lastTime = now;
+    const now = this.dispatch.readClock();
+    if (now !== undefined && now > this.lastTime) this.lastTime = now;
     return this.lastTime;
   }
 
@@ -141,7 +110,7 @@ export class IOLoop {
     checkFunction("addCallback", "fn", fn);
     let slot: number;
     try { slot = this.core.addCallback(); } catch (error) { throw this.coreError(error); }
-    this.callbacks.add(slot, fn, extraArgs(args));
+    this.dispatch.callbacks.set(slot, callOf(fn, args));
     this.poke();
   }
 
@@ -152,55 +121,57 @@ export class IOLoop {
     this.checkOpen("callLater");
     checkTime("callLater", "delayMs", delayMs);
     checkFunction("callLater", "fn", fn);
-    return this.schedule(new Timeout(this, fn, extraArgs(args), this.scheduleTime() + delayMs, delayMs));
+    return this.schedule("callLater", this.scheduleTime() + delayMs, delayMs, fn, args);
   }
 
   /** Runs fn(...args) once at deadlineMs on the loop's clock (Tornado's
-   *  call_at). refresh() re-arms it with the delay it had when scheduled. */
+   *  call_at). refreshTimeout re-arms it with deadlineMs minus the time it
+   *  was scheduled at. */
   callAt<A extends unknown[]>(deadlineMs: number, fn: (...args: A) => unknown, ...args: A): Timeout;
   callAt(deadlineMs: number, fn: AnyFunction, ...args: unknown[]): Timeout {
     this.checkOpen("callAt");
     checkTime("callAt", "deadlineMs", deadlineMs);
     checkFunction("callAt", "fn", fn);
-    return this.schedule(new Timeout(this, fn, extraArgs(args), deadlineMs, deadlineMs - this.scheduleTime()));
+    return this.schedule("callAt", deadlineMs, deadlineMs - this.scheduleTime(), fn, args);
   }
 
-  private schedule(timeout: Timeout): Timeout {
-    try { timeout.id = this.core.schedule(timeout.deadline); } catch (error) { throw this.coreError(error); }
-    timeout.state = TimeoutState.Pending;
-    this.timeouts.add(timeout);
-    this.poke(timeout.deadline);
-    return timeout;
+  private schedule(where: string, deadline: number, delay: number, fn: AnyFunction, args: unknown[]): Timeout {
+    let id: number;
+    try { id = this.core.schedule(where, deadline, delay); } catch (error) { throw this.coreError(error); }
+    this.dispatch.timeouts.set(this.core.slotOf(id), callOf(fn, args));
+    this.poke(deadline);
+    return id as Timeout;
   }
 
-  /** Cancels a timeout. False for one that fired, was cancelled, belongs to
-   *  another loop, or is not a Timeout at all (null, undefined). */
-  removeTimeout(timeout: Timeout | null | undefined): boolean {
-    if (!(timeout instanceof Timeout) || !this.owns(timeout)) return false;
-    if (timeout.state === TimeoutState.Pending) {
-      this.core.cancel(timeout.id);
-      this.timeouts.remove(timeout);
-    } else if (timeout.state !== TimeoutState.Due) {
-      return false;
-    }
-    dropTimeout(timeout);
+  /** Cancels a timeout; true only if it was pending. Any other value (a
+   *  spent id, another loop's, any number, null) is refused: false. */
+  removeTimeout(id: Timeout | null | undefined): boolean {
+    if (typeof id !== "number" || !this.usable()) return false;
+    if (!this.core.cancel(id)) return false;
+    this.dispatch.timeouts.take(this.core.slotOf(id));
     return true;
   }
 
-  /** @internal Timeout.refresh(). */
-  refreshTimeout(timeout: Timeout): void {
-    if (timeout.state === TimeoutState.Cancelled) return;
-    this.checkOpen("Timeout.refresh");
-    timeout.deadline = this.scheduleTime() + timeout.delay;
-    if (timeout.state === TimeoutState.Pending && this.core.move(timeout.id, timeout.deadline)) {
-      this.poke(timeout.deadline);
-      return;
-    }
-    this.schedule(timeout); // it was due or had fired: a new entry, same handle
+  /** Re-arms a pending timeout in place, for now plus the delay it was
+   *  scheduled with, keeping its id: the idle-timeout pattern, with no new
+   *  entry. Also from inside the timeout's own call, which makes it run
+   *  again. False once the id is spent (the call returned, or it was
+   *  cancelled) or was never this loop's. */
+  refreshTimeout(id: Timeout | null | undefined): boolean {
+    if (typeof id !== "number" || !this.usable()) return false;
+    const deadline = this.core.refresh(id, this.scheduleTime());
+    if (Number.isNaN(deadline)) return false;
+    this.dispatch.refreshed(this.core.slotOf(id));
+    this.poke(deadline);
+    return true;
   }
 
-  private owns(timeout: Timeout): boolean {
-    return timeout.loop === this;
+  /** A pending timeout's deadline on the loop's clock; undefined for an id
+   *  that is not pending in this loop. */
+  deadlineOf(id: Timeout | null | undefined): number | undefined {
+    if (typeof id !== "number" || !this.usable()) return undefined;
+    const deadline = this.core.deadline(id);
+    return Number.isNaN(deadline) ? undefined : deadline;
   }
 
   // ---- handlers and readiness ---------------------------------------------
@@ -212,19 +183,24 @@ export class IOLoop {
     checkSource("addHandler", source);
     checkFunction("addHandler", "handler", handler);
     checkEvents("addHandler", "events", events);
-    if (this.handlers.get(source)) throw new Error("addHandler: this source already has a handler; use updateHandler");
+    const handlers = this.dispatch.handlers;
+    if (handlers.get(source)) throw new Error("addHandler: this source already has a handler; use updateHandler");
     let slot: number;
     try { slot = this.core.addSource(events); } catch (error) { throw this.coreError(error); }
-    const entry = this.handlers.add(source, handler as Handler<unknown>, events, slot);
-    if (isLoopAware(source)) {
-      try {
-        source.attach(this);
-      } catch (error) {
-        this.removeEntry(entry);
-        throw error;
-      }
-      source.interestChanged?.(this, events);
+    const entry = handlers.add(source, handler as Handler<unknown>, events, slot);
+    const hooks = this.hooksOf(source);
+    if (hooks === undefined) return;
+    let attachError: unknown;
+    try {
+      hooks.attach(this);
+    } catch (error) {
+      attachError = error;
     }
+    if (attachError !== undefined) {
+      this.removeEntry(entry);
+      throw attachError;
+    }
+    this.dispatch.touch("source", hooks, "interestChanged", this, events);
   }
 
   /** Changes the events a source's handler wants. */
@@ -234,23 +210,34 @@ export class IOLoop {
     const entry = this.entryFor("updateHandler", source);
     entry.interest = events;
     this.core.setInterest(entry.slot, events);
-    if (isLoopAware(source)) source.interestChanged?.(this, events);
+    const hooks = this.hooksOf(source);
+    if (hooks !== undefined) this.dispatch.touch("source", hooks, "interestChanged", this, events);
     this.poke();
   }
 
   /** Removes a source's handler; false if it had none. A handler removed by
    *  something earlier in the same iteration is not called. */
   removeHandler(source: unknown): boolean {
-    const entry = this.handlers.get(source);
+    const entry = this.dispatch.handlers.get(source);
     if (!entry) return false;
     this.removeEntry(entry);
     return true;
   }
 
   private removeEntry(entry: HandlerEntry): void {
-    this.handlers.remove(entry);
-    if (this.state !== CLOSED && this.state !== FAILED) this.core.removeSource(entry.slot);
-    if (isLoopAware(entry.source)) entry.source.detach(this);
+    this.dispatch.handlers.remove(entry);
+    if (this.usable()) this.core.removeSource(entry.slot);
+    const hooks = this.hooksOf(entry.source);
+    if (hooks !== undefined) this.dispatch.touch("source", hooks, "detach", this);
+  }
+
+  /** A source's hooks, if it has them (read through the guard: a source may
+   *  be any object, a revoked Proxy included). */
+  private hooksOf(source: unknown): SourceHooks | undefined {
+    if (source === null || (typeof source !== "object" && typeof source !== "function")) return undefined;
+    let hooks: unknown;
+    try { hooks = (source as { [sourceHooks]?: unknown })[sourceHooks]; } catch { return undefined; }
+    return hooks !== null && typeof hooks === "object" ? hooks as SourceHooks : undefined;
   }
 
   /** Reports that a source is ready for `events`, until clearReady. */
@@ -269,7 +256,7 @@ export class IOLoop {
   }
 
   private entryFor(where: string, source: unknown): HandlerEntry {
-    const entry = this.handlers.get(source);
+    const entry = this.dispatch.handlers.get(source);
     if (!entry) throw new Error(`${where}: no handler is registered for source ${describe(source)}`);
     return entry;
   }
@@ -296,7 +283,7 @@ export class IOLoop {
     if (this.state === STOPPED) this.stopRequested = true;
     if (this.state !== RUNNING) return;
     this.stopRequested = true;
-    if (!this.inIteration) this.finishStop();
+    if (!this.inIteration && !this.dispatch.listOpen) this.finishStop();
   }
 
   /** Tornado's run_sync: starts the loop, runs fn in it, stops when fn's
@@ -318,14 +305,14 @@ export class IOLoop {
     const settle = (result: typeof outcome): void => {
       if (outcome) return;
       outcome = result;
-      timer?.cancel();
+      if (timer !== undefined) this.removeTimeout(timer);
       this.stop();
     };
     const timer = timeoutMs === undefined ? undefined : this.callLater(timeoutMs, () => {
       settle({ ok: false, error: new TimeoutError(`run: fn did not settle within ${timeoutMs} ms`) });
     });
     this.addCallback(() => {
-      let result: T | PromiseLike<T>;
+      let result: unknown;
       try {
         result = fn();
       } catch (error) {
@@ -333,12 +320,12 @@ export class IOLoop {
         return;
       }
       // A plain value settles now, so that a due timeoutMs timer later in
-      // this iteration cannot beat a fn that has already returned.
-      if (!isThenable(result)) return settle({ ok: true, value: result as Awaited<T> });
-      result.then(
+      // this iteration cannot beat a fn that has already returned; a
+      // thenable settles run() however it behaves (a `then` that throws
+      // rejects it).
+      whenSettled(result,
         (value) => settle({ ok: true, value: value as Awaited<T> }),
-        (error: unknown) => settle({ ok: false, error }),
-      );
+        (error) => settle({ ok: false, error }));
     });
     return this.start().then(() => {
       if (!outcome) throw new Error("run: the loop was stopped before fn settled");
@@ -347,27 +334,28 @@ export class IOLoop {
     });
   }
 
-  /** Drops everything pending (nothing of it ever runs) and releases the
-   *  core. Throws while running; a second call does nothing. With
-   *  closeSources, closes every source that has a close() method. */
+  /** Drops everything pending (nothing of it ever runs) and gives the core
+   *  back. Throws while running; a second call does nothing. With
+   *  closeSources, closes every source that has a close() method: one that
+   *  throws is reported, and the others are still closed. */
   close(options: { closeSources?: boolean } = {}): CloseReport {
     checkOptions("close", options);
     if (options.closeSources !== undefined) checkBoolean("close", "closeSources", options.closeSources);
     if (this.state === RUNNING) throw new Error("close: the loop is running; stop() it first");
     if (this.state === CLOSED) return { callbacks: 0, timeouts: 0, handlers: 0 };
     const report = this.droppedByFailure ?? this.pending();
-    if (this.state !== FAILED) this.core.reset();
     this.state = CLOSED;
     this.dropEverything(options.closeSources === true);
+    this.core.release();
     return report;
   }
 
   /** Counts what is pending: what close() or a failure drops. */
   private pending(): CloseReport {
     return {
-      callbacks: this.callbacks.count(),
-      timeouts: this.timeouts.count(),
-      handlers: this.handlers.size,
+      callbacks: this.dispatch.callbacks.count(),
+      timeouts: this.dispatch.timeouts.count(),
+      handlers: this.dispatch.handlers.size,
     };
   }
 
@@ -381,30 +369,34 @@ export class IOLoop {
   get failed(): LoopFailedError | undefined { return this.failure; }
 
   stats(): LoopStats {
-    const usable = this.state !== FAILED;
+    const usable = this.usable();
+    const dispatch = this.dispatch;
     return {
       pendingTimeouts: usable ? this.core.pendingTimers() : 0,
       queuedCallbacks: usable ? this.core.queuedCallbacks() : 0,
-      handlers: this.handlers.size,
+      handlers: dispatch.handlers.size,
       readySources: usable ? this.core.readySources() : 0,
       hostTimers: this.wakeUps.hostTimers,
       iterations: this.iterations,
+      slices: dispatch.slices,
       wasmMemoryBytes: this.core.memoryBytes,
-      hostSlots: this.callbacks.slotCount + this.timeouts.slotCount + this.handlers.slotCount,
+      hostSlots: dispatch.callbacks.slotCount + dispatch.timeouts.slotCount + dispatch.handlers.slotCount,
     };
   }
 
   /** Throws if the core's internal invariants or the slot tables disagree:
-   *  for tests, after every step. */
+   *  a diagnostic (the tests call it after every step). */
   checkInvariants(): void {
-    if (this.state === FAILED || this.state === CLOSED) return;
+    if (!this.usable()) return;
     const code = this.core.checkInvariants();
     if (code !== 0) throw new Error(`wasm-ioloop: core invariant ${code} violated`);
-    const pending = this.timeouts.count();
-    if (pending !== this.core.pendingTimers()) {
-      throw new Error(`wasm-ioloop: ${pending} timeout handles for ${this.core.pendingTimers()} pending timers`);
+    // Outside an iteration, every timeout function held is a pending timer's.
+    if (this.dispatch.listOpen || this.inIteration) return;
+    const held = this.dispatch.timeouts.count();
+    if (held !== this.core.pendingTimers()) {
+      throw new Error(`wasm-ioloop: ${held} timeout functions for ${this.core.pendingTimers()} pending timers`);
     }
-    const queued = this.callbacks.count();
+    const queued = this.dispatch.callbacks.count();
     if (queued !== this.core.queuedCallbacks()) {
       throw new Error(`wasm-ioloop: ${queued} callback functions for ${this.core.queuedCallbacks()} queued callbacks`);
     }
@@ -416,13 +408,18 @@ export class IOLoop {
     return () => this.failureListeners.delete(listener);
   }
 
-  // ---- wake-ups: src/loop/wakeups.ts chooses when, these run what is due ------
+  /** @internal The one guarded call of user code, for PeriodicCallback. */
+  invoke(kind: ErrorKind, fn: AnyFunction, after?: () => void): void {
+    this.dispatch.invoke(kind, fn, undefined, after);
+  }
+
+  // ---- wake-ups: wakeups.ts chooses when, these run what is due -----------
 
   /** Chooses the next wake-up after something was scheduled from outside an
-   *  iteration (inside one, iterate() arms once at its end); a timeout passes
-   *  its deadline (see WakeUps.poke). */
+   *  iteration (inside one, or while a sliced list is open, the list's end
+   *  arms once); a timeout passes its deadline (see WakeUps.poke). */
   private poke(deadline?: number): void {
-    if (this.state === RUNNING && !this.inIteration) this.wakeUps.poke(deadline);
+    if (this.state === RUNNING && !this.inIteration && !this.dispatch.listOpen) this.wakeUps.poke(deadline);
   }
 
   /** The macrotask wake ran. */
@@ -439,128 +436,33 @@ export class IOLoop {
 
   // ---- the iteration ------------------------------------------------------
 
+  /** Decides a list (unless a sliced one is still open) and runs it, or its
+   *  next slice; then stops, or arms the next wake-up. */
   private iterate(): void {
+    const dispatch = this.dispatch;
+    this.iterationNow = this.time();
     try {
-      this.runIteration();
-    } catch (error) {
-      if (this.core.failure) return this.fail(this.core.failure);
-      throw error;
-    }
-    if (this.core.failure) return this.fail(this.core.failure);
-    if (this.stopRequested) return this.finishStop();
-    this.wakeUps.arm();
-  }
-
-  private runIteration(): void {
-    const now = this.time();
-    this.iterationNow = now;
-    this.iterations++;
-    this.core.runIteration(now);
-    const list = this.core.list;
-    const callbackCount = list[0], timeoutCount = list[1], sourceCount = list[2];
-    let w = 3;
-
-    // Resolve the list to handles first: slots in it are already free in the
-    // core, and anything run below may reuse them.
-    for (let i = 0; i < callbackCount; i++) {
-      const slot = list[w++];
-      this.dueFns[i] = this.callbacks.fnAt(slot);
-      this.dueArgs[i] = this.callbacks.argsAt(slot);
-      this.callbacks.release(slot);
-    }
-    for (let i = 0; i < timeoutCount; i++) {
-      const timeout = this.timeouts.take(list[w++]);
-      timeout.state = TimeoutState.Due;
-      this.dueTimeouts[i] = timeout;
-    }
-    for (let i = 0; i < sourceCount; i++) {
-      this.dueHandlers[i] = this.handlers.atSlot(list[w++]);
-      this.dueEvents[i] = list[w++];
-    }
-
-    this.inIteration = true;
-    try {
-      // Once the loop has failed (a call from user code made the core
-      // trap), nothing more of the list runs: it is counted as dropped.
-      for (let i = 0; i < callbackCount; i++) {
-        const fn = this.dueFns[i]!, args = this.dueArgs[i];
-        this.dueFns[i] = undefined;
-        this.dueArgs[i] = undefined;
-        if (this.droppedByFailure) this.droppedByFailure.callbacks++;
-        else this.invoke("callback", fn, args);
+      if (!dispatch.listOpen) {
+        this.iterations++;
+        this.core.runIteration(this.iterationNow);
+        dispatch.begin();
       }
-      for (let i = 0; i < timeoutCount; i++) {
-        const timeout = this.dueTimeouts[i]!;
-        this.dueTimeouts[i] = undefined;
-        if (timeout.state !== TimeoutState.Due) continue; // cancelled or refreshed earlier
-        if (this.droppedByFailure) {
-          this.droppedByFailure.timeouts++;
-          dropTimeout(timeout);
-          continue;
-        }
-        timeout.state = TimeoutState.Fired;
-        this.invoke("timeout", timeout.fn!, timeout.args);
-      }
-      for (let i = 0; i < sourceCount; i++) {
-        const entry = this.dueHandlers[i];
-        this.dueHandlers[i] = undefined;
-        if (!entry || !entry.live) continue; // removed earlier in this iteration
-        const events = this.dueEvents[i] & (entry.interest | ERROR);
-        if (events === 0) continue; // interest narrowed earlier in this iteration
-        this.handlerArgs[0] = entry.source;
-        this.handlerArgs[1] = events;
-        this.invoke("handler", entry.handler as AnyFunction, this.handlerArgs);
-      }
-    } finally {
+      this.inIteration = true;
+      const done = dispatch.runSlice();
       this.inIteration = false;
-      this.handlerArgs[0] = undefined;
-    }
-  }
-
-  /** @internal The one place user code is called. A throw or a rejected
-   *  promise goes to onError and the loop goes on; returns fn's result. */
-  invoke(kind: ErrorKind, fn: AnyFunction, args: unknown[] | undefined): unknown {
-    const timed = this.slowCallbackMs !== undefined;
-    const started = timed ? this.clock.now() : 0;
-    const call = timed ? ++this.timedCalls : 0;
-    let result: unknown;
-    try {
-      result = args === undefined ? fn() : (fn as (...a: unknown[]) => unknown)(...args);
+      if (this.core.failure) return this.fail(this.core.failure);
+      if (!done) return this.wakeUps.queueSlice();
     } catch (error) {
-      this.report(error, kind, fn);
+      // Only the core can throw here (user code is called under guard): a
+      // trap fails the loop; anything else is a bug, reported, and the loop
+      // goes on with the rest of the list at the next wake-up.
+      this.inIteration = false;
+      if (this.core.failure) return this.fail(this.core.failure);
+      this.dispatch.report(error, "callback", this.iterate);
     }
-    // A wrapper whose user code ran through a nested invoke (PeriodicCallback's
-    // tick) is not reported slow: the user's function already was.
-    if (timed && call === this.timedCalls) {
-      const durationMs = this.clock.now() - started;
-      if (durationMs > this.slowCallbackMs!) this.reportSlow(kind, fn, durationMs);
-    }
-    if (isThenable(result)) result.then(undefined, (error: unknown) => this.report(error, kind, fn));
-    return result;
-  }
-
-  private report(error: unknown, kind: ErrorKind, fn: Function): void {
-    if (!this.onError) {
-      console.error(`wasm-ioloop: ${kind} ${fn.name || "(anonymous)"} failed:`, error);
-      return;
-    }
-    try {
-      this.onError({ error, kind, fn });
-    } catch (secondary) {
-      console.error("wasm-ioloop: onError threw while reporting", error, secondary);
-    }
-  }
-
-  private reportSlow(kind: ErrorKind, fn: Function, durationMs: number): void {
-    if (!this.onSlowCallback) {
-      console.warn(`wasm-ioloop: ${kind} ${fn.name || "(anonymous)"} ran ${durationMs.toFixed(1)} ms (slowCallbackMs is ${this.slowCallbackMs})`);
-      return;
-    }
-    try {
-      this.onSlowCallback({ kind, fn, durationMs });
-    } catch (secondary) {
-      console.error("wasm-ioloop: onSlowCallback threw", secondary);
-    }
+    if (this.stopRequested) return this.finishStop();
+    if (dispatch.listOpen) return this.wakeUps.queueSlice();
+    this.wakeUps.arm();
   }
 
   // ---- state changes ------------------------------------------------------
@@ -580,24 +482,31 @@ export class IOLoop {
     this.failure = new LoopFailedError(cause);
     this.droppedByFailure = this.pending();
     this.state = FAILED;
-    this.wakeUps.disarm();
     this.dropEverything(false);
+    this.core.release();
     const reject = this.rejectStart;
     this.resolveStart = this.rejectStart = undefined;
     if (wasRunning) reject?.(this.failure);
-    for (const listener of this.failureListeners) listener(this.failure);
+    for (const listener of this.failureListeners) {
+      try { listener(this.failure); } catch (error) { this.dispatch.report(error, "callback", listener); }
+    }
     this.failureListeners.clear();
   }
 
+  /** Forgets every entry, detaches every source (and closes it, if asked),
+   *  whatever any of them throws: each failure is reported, none stops the
+   *  others. */
   private dropEverything(closeSources: boolean): void {
+    const dispatch = this.dispatch;
     this.wakeUps.disarm();
-    this.timeouts.dropAll();
-    this.callbacks.removeAll();
-    for (const entry of this.handlers.removeAll()) {
-      if (isLoopAware(entry.source)) entry.source.detach(this);
-      const source = entry.source as { close?: () => void } | null;
-      if (closeSources && source !== null && typeof source === "object" && typeof source.close === "function") {
-        source.close();
+    dispatch.abandon();
+    dispatch.timeouts.clear();
+    dispatch.callbacks.clear();
+    for (const entry of dispatch.handlers.removeAll()) {
+      const hooks = this.hooksOf(entry.source);
+      if (hooks !== undefined) dispatch.touch("source", hooks, "detach", this);
+      if (closeSources && entry.source !== null && typeof entry.source === "object") {
+        dispatch.touch("source", entry.source, "close");
       }
     }
   }
@@ -610,13 +519,13 @@ export class IOLoop {
     return this.failure;
   }
 
+  /** True while the core is this loop's to call. */
+  private usable(): boolean {
+    return this.state === RUNNING || this.state === STOPPED;
+  }
+
   private checkOpen(where: string): void {
     if (this.state === CLOSED) throw new Error(`${where}: the loop is closed`);
     if (this.state === FAILED) throw this.failure!;
   }
-}
-
-
-function isLoopAware(source: unknown): source is LoopAware {
-  return hasMethods(source, "attach", "detach");
 }

@@ -6,7 +6,9 @@
 import { isReading, systemClock, type Clock } from "../time/clock.js";
 import { checkFunction, checkOptions, checkPositive, describe, hasMethods } from "../validate.js";
 
-export type ErrorKind = "callback" | "timeout" | "handler";
+/** What failed: a callback, a timeout or a handler the user queued; the
+ *  loop's clock (its now() threw); a source's hook or close(). */
+export type ErrorKind = "callback" | "timeout" | "handler" | "clock" | "source";
 
 /** What onError receives for a user function that threw or rejected. */
 export interface ErrorContext { error: unknown; kind: ErrorKind; fn: Function }
@@ -29,6 +31,11 @@ export interface IOLoopOptions {
   /** Caps the core's linear memory; past it the loop fails (for tests of
    *  that path, and for hosts that must bound memory). Default: no cap. */
   maxMemoryBytes?: number;
+  /** Run an iteration's list in slices of about this many milliseconds,
+   *  yielding to the host in between (the list goes on from where it was cut,
+   *  before anything new is decided). Default: 8 in a page (a burst of due
+   *  work never blocks input for long), Infinity elsewhere (no slicing). */
+  sliceMs?: number;
 }
 
 /** What close() dropped: pending work that will now never run. */
@@ -43,6 +50,8 @@ export interface LoopStats {
   /** Host timers armed by this loop: 0 or 1, whatever the pending count. */
   hostTimers: number;
   iterations: number;
+  /** Times an iteration's list was cut to yield to the host (sliceMs). */
+  slices: number;
   /** Bytes of the core's linear memory. */
   wasmMemoryBytes: number;
   /** Entries in the host's slot tables (callbacks, timeouts, handlers). They
@@ -56,7 +65,7 @@ export interface LoopStats {
  *  now. */
 export function checkLoopOptions(options: IOLoopOptions): number {
   checkOptions("IOLoop.create", options);
-  const { clock, onError, slowCallbackMs, onSlowCallback, module, maxMemoryBytes } = options;
+  const { clock, onError, slowCallbackMs, onSlowCallback, module, maxMemoryBytes, sliceMs } = options;
   if (clock !== undefined && !hasMethods(clock, "now")) {
     throw new TypeError(`IOLoop.create: clock must be an object with a now() method, got ${describe(clock)}`);
   }
@@ -68,8 +77,17 @@ export function checkLoopOptions(options: IOLoopOptions): number {
   if (onSlowCallback !== undefined) checkFunction("IOLoop.create", "onSlowCallback", onSlowCallback);
   if (slowCallbackMs !== undefined) checkPositive("IOLoop.create", "slowCallbackMs", slowCallbackMs);
   if (maxMemoryBytes !== undefined) checkPositive("IOLoop.create", "maxMemoryBytes", maxMemoryBytes, "bytes");
+  if (sliceMs !== undefined && sliceMs !== Infinity) checkPositive("IOLoop.create", "sliceMs", sliceMs);
   if (module !== undefined && !(module instanceof WebAssembly.Module)) {
     throw new TypeError(`IOLoop.create: module must be a WebAssembly.Module, got ${describe(module)}`);
   }
   return startTime;
+}
+
+/** sliceMs when none is given: 8 ms where there is a page to keep responsive
+ *  (half a 60 Hz frame: input waits at most about that long behind a burst),
+ *  Infinity elsewhere (Node, Workers: no input to starve, and a Worker's
+ *  request is better served by finishing its work). */
+export function defaultSliceMs(): number {
+  return typeof document === "object" && document !== null ? 8 : Infinity;
 }

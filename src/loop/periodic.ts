@@ -6,9 +6,8 @@
 // by a random factor in [1 - j/2, 1 + j/2], as Tornado does, so that many
 // periodic callbacks started together spread out.
 
-import type { IOLoop } from "./ioloop.js";
-import type { Timeout } from "./timeout.js";
-import { checkFunction, checkOptions, checkPositive, describe, hasMethods, isThenable } from "../validate.js";
+import type { IOLoop, Timeout } from "./ioloop.js";
+import { checkFunction, checkOptions, checkPositive, describe, hasMethods } from "../validate.js";
 
 export interface PeriodicCallbackOptions { jitter?: number }
 
@@ -44,6 +43,8 @@ export class PeriodicCallback {
    *  again while a call is still running (after a stop()), it waits for that
    *  call to finish, so that fn never overlaps itself. */
   start(): void {
+    if (this.loop.closed) throw new Error("PeriodicCallback.start: the loop is closed");
+    if (this.loop.failed) throw this.loop.failed;
     if (this.running) return;
     this.running = true;
     this.nextDeadline = this.loop.time();
@@ -53,7 +54,7 @@ export class PeriodicCallback {
   /** Stops calling fn; a call in progress finishes, and no other follows. */
   stop(): void {
     this.running = false;
-    this.timeout?.cancel();
+    if (this.timeout !== undefined) this.loop.removeTimeout(this.timeout);
     this.timeout = undefined;
   }
 
@@ -63,12 +64,7 @@ export class PeriodicCallback {
     this.timeout = undefined;
     if (!this.running) return;
     this.calling = true;
-    const result = this.loop.invoke("timeout", this.fn, undefined);
-    if (isThenable(result)) {
-      result.then(this.afterCall, this.afterCall);
-    } else {
-      this.afterCall();
-    }
+    this.loop.invoke("timeout", this.fn, this.afterCall);
   };
 
   private readonly afterCall = (): void => {

@@ -20,7 +20,9 @@ const MAX_HOST_DELAY = 2 ** 31 - 1;
 
 /** Where the timer and the macrotask come from: the host's, or the clock's
  *  own (VirtualClock). */
-export type Scheduler = Pick<SchedulingClock, "setTimer" | "clearTimer" | "queueMacrotask">;
+export type Scheduler = Pick<SchedulingClock, "setTimer" | "clearTimer" | "queueMacrotask"> & {
+  yieldTask?: (fn: () => void) => void;
+};
 
 export class WakeUps {
   private hostTimer: unknown = undefined;
@@ -70,6 +72,16 @@ export class WakeUps {
     const delay = Math.min(Math.max(deadline - now, 0), MAX_HOST_DELAY);
     this.hostTimerDeadline = now + delay;
     this.hostTimer = this.scheduler.setTimer(this.fire, delay);
+  }
+
+  /** Lets the host run (input, rendering, the loop's own I/O) before the
+   *  next slice of a list: scheduler.yield() where the host has it, which
+   *  resumes ahead of other tasks, else a macrotask. */
+  queueSlice(): void {
+    if (this.wakeQueued) return;
+    this.wakeQueued = true;
+    if (this.scheduler.yieldTask) this.scheduler.yieldTask(this.wake);
+    else this.scheduler.queueMacrotask(this.wake);
   }
 
   /** Wakes the loop in a macrotask, once however often it is asked. */

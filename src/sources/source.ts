@@ -36,6 +36,7 @@
 // attach.
 
 import type { IOLoop } from "../loop/ioloop.js";
+import { sourceHooks, type LoopSource, type SourceHooks } from "../loop/source-hooks.js";
 import { ERROR } from "../events.js";
 
 /** What IOStream reads from: a built-in source, or a user's own that keeps
@@ -61,8 +62,11 @@ const ERROR_NONE = 0, ERROR_PENDING = 1, ERROR_DELIVERED = 2;
 
 /** The readiness bookkeeping every built-in source shares: a local copy of
  *  what it reports (kept while detached), mirrored to the attached loop. */
-export abstract class BaseSource {
+export abstract class BaseSource implements LoopSource, SourceHooks {
   private loop: IOLoop | undefined;
+
+  /** The loop calls this source's attach, detach and interestChanged. */
+  get [sourceHooks](): SourceHooks { return this; }
   private ready = 0;
   private errorState = ERROR_NONE;
   /** The attached handler's interest (0 while detached). */

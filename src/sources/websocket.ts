@@ -20,7 +20,7 @@
 //          undefined until the platform's close event arrives.
 
 import { READ, WRITE } from "../events.js";
-import type { Timeout } from "../loop/timeout.js";
+import type { IOLoop, Timeout } from "../loop/ioloop.js";
 import { describe, checkOptions, hasMethods } from "../validate.js";
 import { StreamBufferFullError, StreamClosedError } from "./errors.js";
 import { SizedQueue } from "./queue.js";
@@ -76,6 +76,8 @@ export class WebSocketSource extends BaseSource {
   /** The owner called close(). */
   private closedByOwner = false;
   private poll: Timeout | undefined;
+  /** The loop the poll is scheduled on (it may have been detached since). */
+  private pollLoop: IOLoop | undefined;
   private pollMs = FIRST_POLL_MS;
 
   constructor(readonly socket: WebSocketLike, options: WebSocketSourceOptions = {}) {
@@ -244,6 +246,7 @@ export class WebSocketSource extends BaseSource {
     const loop = this.attachedLoop;
     if (this.poll !== undefined || loop === undefined) return;
     this.poll = loop.callLater(this.pollMs, this.onPoll);
+    this.pollLoop = loop;
   }
 
   private readonly onPoll = (): void => {
@@ -255,7 +258,8 @@ export class WebSocketSource extends BaseSource {
   private stopPolling(): void {
     this.pollMs = FIRST_POLL_MS;
     if (this.poll === undefined) return;
-    this.poll.cancel();
+    this.pollLoop?.removeTimeout(this.poll);
+    this.pollLoop = undefined;
     this.poll = undefined;
   }
 

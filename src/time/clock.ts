@@ -63,8 +63,23 @@ function chooseMacrotaskQueuer(): (fn: () => void) => void {
   return (fn) => { setTimeout(fn, 0); };
 }
 
+interface YieldingScheduler { yield(): Promise<void> }
+
+/** Runs `fn` after yielding to the host: scheduler.yield() where there is
+ *  one (Chromium), whose continuation runs before other queued tasks, else a
+ *  macrotask. */
+export function yieldTask(fn: () => void): void {
+  const scheduler = (globalThis as { scheduler?: Partial<YieldingScheduler> }).scheduler;
+  if (typeof scheduler?.yield === "function") {
+    scheduler.yield().then(fn, fn);
+    return;
+  }
+  queueMacrotask(fn);
+}
+
 /** The host's timers and macrotasks, for clocks that bring none. */
 export const hostScheduler = {
+  yieldTask,
   setTimer: (fn: () => void, delayMs: number): unknown => setTimeout(fn, delayMs),
   clearTimer: (handle: unknown): void => clearTimeout(handle as ReturnType<typeof setTimeout>),
   queueMacrotask,

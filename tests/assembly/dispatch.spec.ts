@@ -1,6 +1,9 @@
 import { runIteration } from "../../assembly/dispatch";
 import { callbackAdd, callbackCount } from "../../assembly/callbacks";
-import { timerSchedule, timerCancel, timerPendingCount, SLOT_BITS } from "../../assembly/timers";
+import {
+  timerSchedule, timerCancel, timerPendingCount, timerClaim, timerMove, timerRefresh, timerDeadline, timerSetLane,
+  SLOT_BITS, LANE_BITS,
+} from "../../assembly/timers";
 import { sourceAdd, sourceSetReady, sourceClearReady, sourceRemove, sourceSetInterest } from "../../assembly/sources";
 import { READ, WRITE, ERROR } from "../../assembly/events";
 import { reset, checkInvariants } from "../../assembly/lifecycle";
@@ -26,8 +29,8 @@ describe("dispatch", () => {
 
   it("writes callbacks, then due timeouts in (deadline, sequence) order, then sources with their events", () => {
     const c1 = callbackAdd(), c2 = callbackAdd();
-    const t10a = timerSchedule(10), t5 = timerSchedule(5), t10b = timerSchedule(10);
-    timerSchedule(11); // not due
+    const t10a = timerSchedule(10, 0), t5 = timerSchedule(5, 0), t10b = timerSchedule(10, 0);
+    timerSchedule(11, 0); // not due
     const r = sourceAdd(READ), w = sourceAdd(READ | WRITE);
     sourceSetReady(w, WRITE);
     sourceSetReady(r, READ | WRITE); // WRITE is outside r's interest
@@ -64,24 +67,24 @@ describe("dispatch", () => {
   });
 
   it("a timeout is listed once: it is removed from the store when it is written", () => {
-    timerSchedule(1);
+    timerSchedule(1, 0);
     expect(timeoutsIn(runIteration(1))).toBe(1);
     expect(timeoutsIn(runIteration(2))).toBe(0);
     expect(checkInvariants()).toBe(0);
   });
 
   it("a timeout scheduled after the list was written, even already due, waits for the next iteration", () => {
-    timerSchedule(0);
+    timerSchedule(0, 0);
     const list = runIteration(5);
     expect(timeoutsIn(list)).toBe(1);
-    timerSchedule(0); // as a firing timeout scheduling another with delay 0
+    timerSchedule(0, 0); // as a firing timeout scheduling another with delay 0
     expect(timerPendingCount()).toBe(1);
     expect(timeoutsIn(runIteration(5))).toBe(1);
   });
 
   it("a cancelled timeout is never listed", () => {
-    const a = timerSchedule(1);
-    const b = timerSchedule(1);
+    const a = timerSchedule(1, 0);
+    const b = timerSchedule(1, 0);
     timerCancel(a);
     const list = runIteration(1);
     expect(timeoutsIn(list)).toBe(1);
@@ -115,7 +118,7 @@ describe("dispatch", () => {
     const callbacks: i32[] = [];
     for (let i = 0; i < 500; i++) callbacks.push(callbackAdd());
     const ids: f64[] = [];
-    for (let i = 0; i < 500; i++) ids.push(timerSchedule(<f64>(i % 7)));
+    for (let i = 0; i < 500; i++) ids.push(timerSchedule(<f64>(i % 7), 0));
     const list = runIteration(10);
     expect(callbacksIn(list)).toBe(500);
     expect(timeoutsIn(list)).toBe(500);
@@ -132,7 +135,7 @@ describe("dispatch", () => {
 
   it("reset drops every pending callback, timeout and source", () => {
     callbackAdd();
-    timerSchedule(0);
+    timerSchedule(0, 0);
     const s = sourceAdd(READ);
     sourceSetReady(s, READ);
     reset();
@@ -141,5 +144,77 @@ describe("dispatch", () => {
     expect(timeoutsIn(list)).toBe(0);
     expect(sourcesIn(list)).toBe(0);
     expect(checkInvariants()).toBe(0);
+  });
+
+  it("keeps every slot the list names reserved until the next iteration: nothing added meanwhile reuses one", () => {
+    const c = callbackAdd();
+    const t = timerSchedule(0, 0);
+    const s = sourceAdd(READ);
+    sourceSetReady(s, READ);
+    const list = runIteration(0);
+    expect(timerClaim(word(list, 1))).toBe(1);
+    expect(sourceRemove(s)).toBe(1);
+    // As the calls of the list would: add one of each kind.
+    const c2 = callbackAdd(), t2 = timerSchedule(100, 0), s2 = sourceAdd(READ);
+    expect(c2).not.toBe(c);
+    expect(slotOf(t2)).not.toBe(slotOf(t));
+    expect(s2).not.toBe(s);
+    expect(checkInvariants()).toBe(0);
+    runIteration(0); // releases the first list's slots
+    expect(checkInvariants()).toBe(0);
+    expect(slotOf(timerSchedule(100, 0))).toBe(slotOf(t));
+  });
+
+  it("a due timeout cancelled before its turn is not claimed, and its id is spent", () => {
+    const a = timerSchedule(1, 1), b = timerSchedule(1, 1);
+    const list = runIteration(1);
+    expect(timerClaim(word(list, 0))).toBe(1);
+    expect(timerCancel(b)).toBe(1);  // as a's call would
+    expect(timerClaim(word(list, 1))).toBe(0);
+    expect(timerCancel(b)).toBe(0);
+    expect(timerCancel(a)).toBe(0);  // a's call is running: not pending
+    expect(timerPendingCount()).toBe(0);
+    expect(checkInvariants()).toBe(0);
+  });
+
+  it("a due timeout refreshed before its turn is pending again, not claimed; the running one re-arms itself", () => {
+    const a = timerSchedule(5, 5), b = timerSchedule(5, 5);
+    const list = runIteration(5);
+    expect(timerClaim(word(list, 0))).toBe(1);
+    expect(timerRefresh(b, 5)).toBe(10);  // an earlier entry defers b
+    expect(timerClaim(word(list, 1))).toBe(0);
+    expect(timerDeadline(b)).toBe(10);
+    expect(timerClaim(word(list, 0))).toBe(0); // a was claimed already
+    expect(timerClaim(-1)).toBe(0);
+    expect(isNaN(timerRefresh(a, 5))).toBe(true); // a's call has returned: spent
+    expect(timerPendingCount()).toBe(1);
+    expect(checkInvariants()).toBe(0);
+  });
+
+  it("the timeout whose call is running may refresh itself, keeping its id", () => {
+    const a = timerSchedule(5, 5);
+    const list = runIteration(5);
+    expect(timerClaim(word(list, 0))).toBe(1);
+    expect(isNaN(timerDeadline(a))).toBe(true);
+    expect(timerRefresh(a, 5)).toBe(10);
+    expect(timerDeadline(a)).toBe(10);
+    expect(timerPendingCount()).toBe(1);
+    runIteration(6);
+    expect(checkInvariants()).toBe(0);
+    expect(timerMove(a, 7)).toBe(1); // still the same pending timer after the release
+  });
+
+  it("ids carry the lane: an id of another lane is refused", () => {
+    expect(timerSetLane(3)).toBe(1);
+    const id = timerSchedule(5, 5);
+    const lane = <i32>(<u64>(id / <f64>(1 << SLOT_BITS)) & <u64>((1 << LANE_BITS) - 1));
+    expect(lane).toBe(3);
+    expect(timerSetLane(4)).toBe(1);
+    expect(timerCancel(id)).toBe(0);
+    expect(timerSetLane(3)).toBe(1);
+    expect(timerCancel(id)).toBe(1);
+    expect(timerSetLane(1 << LANE_BITS)).toBe(0);
+    expect(timerSetLane(-1)).toBe(0);
+    timerSetLane(0);
   });
 });

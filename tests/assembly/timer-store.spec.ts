@@ -2,6 +2,16 @@ import {
   timerSchedule, timerCancel, timerMove, timerPopDue, timerNextDeadline,
   timerPendingCount, timerClear, timersCheck, timersSkipSequence, MAX_SLOTS,
 } from "../../assembly/timers";
+import { timerRelease } from "../../assembly/timers";
+
+/** Pops the earliest due timer, as an iteration does, and releases its slot
+ *  at once, as the next iteration would (the store's own tests do not run
+ *  dispatch lists). */
+function popDue(now: f64): i32 {
+  const slot = timerPopDue(now);
+  if (slot >= 0) timerRelease(slot);
+  return slot;
+}
 
 const SLOT_MASK: u64 = <u64>(MAX_SLOTS - 1);
 function slotOf(id: f64): i32 { return <i32>(<u64>id & SLOT_MASK); }
@@ -9,7 +19,7 @@ function slotOf(id: f64): i32 { return <i32>(<u64>id & SLOT_MASK); }
 /** Pops everything due at `now`, checking the invariants after each pop. */
 function popAll(now: f64): i32[] {
   const popped: i32[] = [];
-  for (let slot = timerPopDue(now); slot >= 0; slot = timerPopDue(now)) {
+  for (let slot = popDue(now); slot >= 0; slot = popDue(now)) {
     popped.push(slot);
     expect(timersCheck()).toBe(0);
   }
@@ -22,10 +32,10 @@ describe("timer store: wheel feeding the exact heap", () => {
   it("fires equal deadlines in scheduling order across wheel levels", () => {
     // Scheduled while the deadline is far (high level), then while it is
     // near: cascading must not put the later one first.
-    const first = timerSchedule(300000);
-    expect(timerPopDue(299990)).toBe(-1); // the wheel catches up to 299990
-    const second = timerSchedule(300000);
-    const third = timerSchedule(299999.5);
+    const first = timerSchedule(300000, 0);
+    expect(popDue(299990)).toBe(-1); // the wheel catches up to 299990
+    const second = timerSchedule(300000, 0);
+    const third = timerSchedule(299999.5, 0);
     expect(timersCheck()).toBe(0);
     const popped = popAll(300000);
     expect(popped.length).toBe(3);
@@ -36,12 +46,12 @@ describe("timer store: wheel feeding the exact heap", () => {
 
   it("orders fractional deadlines within one tick exactly", () => {
     const base: f64 = 1000;
-    const a = timerSchedule(base + 5.75);
-    const b = timerSchedule(base + 5.25);
-    const c = timerSchedule(base + 5.5);
+    const a = timerSchedule(base + 5.75, 0);
+    const b = timerSchedule(base + 5.25, 0);
+    const c = timerSchedule(base + 5.5, 0);
     expect(timerNextDeadline()).toBe(base + 5.25);
-    expect(timerPopDue(base + 5.4)).toBe(slotOf(b));
-    expect(timerPopDue(base + 5.4)).toBe(-1);
+    expect(popDue(base + 5.4)).toBe(slotOf(b));
+    expect(popDue(base + 5.4)).toBe(-1);
     const popped = popAll(base + 6);
     expect(popped[0]).toBe(slotOf(c));
     expect(popped[1]).toBe(slotOf(a));
@@ -50,9 +60,9 @@ describe("timer store: wheel feeding the exact heap", () => {
   it("cancels a timer from every level, the overflow list and the heap", () => {
     const ids: f64[] = [];
     let d: f64 = 2000000.5;
-    for (let level = 0; level < 8; level++) { ids.push(timerSchedule(d)); d = d * 64 + 3; }
-    ids.push(timerSchedule(-5));
-    ids.push(timerSchedule(Infinity));
+    for (let level = 0; level < 8; level++) { ids.push(timerSchedule(d, 0)); d = d * 64 + 3; }
+    ids.push(timerSchedule(-5, 0));
+    ids.push(timerSchedule(Infinity, 0));
     expect(timerPendingCount()).toBe(ids.length);
     for (let i = 0; i < ids.length; i++) {
       expect(timerCancel(ids[i])).toBe(1);
@@ -64,8 +74,8 @@ describe("timer store: wheel feeding the exact heap", () => {
   });
 
   it("fires past deadlines at once, in deadline order", () => {
-    const late = timerSchedule(-1);
-    const later = timerSchedule(-2);
+    const late = timerSchedule(-1, 0);
+    const later = timerSchedule(-2, 0);
     expect(timerNextDeadline()).toBe(-2);
     const popped = popAll(-1);
     expect(popped.length).toBe(2);
@@ -74,16 +84,16 @@ describe("timer store: wheel feeding the exact heap", () => {
   });
 
   it("keeps huge and Infinity deadlines, in order, and never fires Infinity before the end of time", () => {
-    const inf = timerSchedule(Infinity);
-    const huge = timerSchedule(1e300);
-    const far = timerSchedule(1e15);
+    const inf = timerSchedule(Infinity, 0);
+    const huge = timerSchedule(1e300, 0);
+    const far = timerSchedule(1e15, 0);
     expect(timerNextDeadline()).toBe(1e15);
-    expect(timerPopDue(1e14)).toBe(-1);
-    expect(timerPopDue(1e15)).toBe(slotOf(far));
+    expect(popDue(1e14)).toBe(-1);
+    expect(popDue(1e15)).toBe(slotOf(far));
     expect(timerNextDeadline()).toBe(1e300);
-    expect(timerPopDue(1e299)).toBe(-1);
-    expect(timerPopDue(1e300)).toBe(slotOf(huge));
-    expect(timerPopDue(1.7976931348623157e308)).toBe(-1);
+    expect(popDue(1e299)).toBe(-1);
+    expect(popDue(1e300)).toBe(slotOf(huge));
+    expect(popDue(1.7976931348623157e308)).toBe(-1);
     expect(timerNextDeadline()).toBe(Infinity);
     expect(timerPendingCount()).toBe(1);
     expect(timerCancel(inf)).toBe(1);
@@ -91,8 +101,8 @@ describe("timer store: wheel feeding the exact heap", () => {
   });
 
   it("rejects NaN deadlines and malformed ids", () => {
-    expect(timerSchedule(NaN)).toBe(-1);
-    const id = timerSchedule(5);
+    expect(timerSchedule(NaN, 0)).toBe(-1);
+    const id = timerSchedule(5, 0);
     expect(timerMove(id, NaN)).toBe(0);
     expect(timerCancel(NaN)).toBe(0);
     expect(timerCancel(-1)).toBe(0);
@@ -103,8 +113,8 @@ describe("timer store: wheel feeding the exact heap", () => {
 
   it("moves a timer in place, after those already due at its new deadline", () => {
     const now: f64 = 2e9;
-    const a = timerSchedule(now + 100);
-    const b = timerSchedule(now + 5000000);
+    const a = timerSchedule(now + 100, 0);
+    const b = timerSchedule(now + 5000000, 0);
     expect(timerMove(b, now + 100)).toBe(1);
     expect(timerMove(a, now + 100)).toBe(1);
     expect(timersCheck()).toBe(0);
@@ -116,9 +126,9 @@ describe("timer store: wheel feeding the exact heap", () => {
   });
 
   it("never lets a stale id touch the timer that reuses its slot", () => {
-    const old = timerSchedule(10);
+    const old = timerSchedule(10, 0);
     expect(timerCancel(old)).toBe(1);
-    const fresh = timerSchedule(20);
+    const fresh = timerSchedule(20, 0);
     expect(slotOf(fresh)).toBe(slotOf(old));
     expect(timerCancel(old)).toBe(0);
     expect(timerMove(old, 30)).toBe(0);
@@ -127,14 +137,14 @@ describe("timer store: wheel feeding the exact heap", () => {
   });
 
   it("clears timers from the heap and every level, and is usable after", () => {
-    for (let i = 0; i < 200; i++) timerSchedule(<f64>(i * i * i * 97) - 50);
-    expect(timerPopDue(-10)).toBeGreaterThanOrEqual(0);
+    for (let i = 0; i < 200; i++) timerSchedule(<f64>(i * i * i * 97) - 50, 0);
+    expect(popDue(-10)).toBeGreaterThanOrEqual(0);
     timerClear();
     expect(timerPendingCount()).toBe(0);
     expect(timersCheck()).toBe(0);
     expect(timerNextDeadline()).toBe(Infinity);
-    const id = timerSchedule(1);
-    expect(timerPopDue(1e12)).toBe(slotOf(id));
+    const id = timerSchedule(1, 0);
+    expect(popDue(1e12)).toBe(slotOf(id));
   });
 
   it("keeps (deadline, sequence) order against a sorted reference over a long random run", () => {
@@ -142,15 +152,15 @@ describe("timer store: wheel feeding the exact heap", () => {
   });
 
   it("renumbers sequence numbers before they wrap, keeping the order of equal deadlines", () => {
-    const a = timerSchedule(5.5);
-    const b = timerSchedule(1e5);
-    const c = timerSchedule(5.5);
-    const d = timerSchedule(1e5);
-    expect(timerCancel(timerSchedule(7))).toBe(1); // a free slot
-    expect(timerPopDue(5)).toBe(-1); // a and c are now in the near heap, b and d in the wheel
+    const a = timerSchedule(5.5, 0);
+    const b = timerSchedule(1e5, 0);
+    const c = timerSchedule(5.5, 0);
+    const d = timerSchedule(1e5, 0);
+    expect(timerCancel(timerSchedule(7, 0))).toBe(1); // a free slot
+    expect(popDue(5)).toBe(-1); // a and c are now in the near heap, b and d in the wheel
     timersSkipSequence(0xffffffff); // the next number would be the last
-    const e = timerSchedule(5.5); // renumbers first
-    const f = timerSchedule(1e5);
+    const e = timerSchedule(5.5, 0); // renumbers first
+    const f = timerSchedule(1e5, 0);
     expect(timersCheck()).toBe(0);
     timersSkipSequence(0xffffffff);
     expect(timerMove(a, 1e5)).toBe(1); // renumbers again: a is now the last of 1e5
@@ -184,7 +194,7 @@ function randomRun(steps: i32, renumberEvery: i32): void {
     const op = (seed >> 24) % 16;
     if (op < 7) {
       const d = randomDeadline(seed, now, reference);
-      reference.add(timerSchedule(d), d);
+      reference.add(timerSchedule(d, 0), d);
     } else if (op < 9 && reference.size() > 0) {
       const id = reference.ids[<i32>((seed >> 3) % <u32>reference.size())];
       expect(timerCancel(id)).toBe(1);
@@ -202,7 +212,7 @@ function randomRun(steps: i32, renumberEvery: i32): void {
       // Time stands still, creeps, or jumps far.
       const kind = (seed >> 5) % 8;
       if (kind >= 2) now += kind == 7 ? <f64>((seed >> 8) % 1000000) * 977 : <f64>((seed >> 8) % 300) / 4;
-      for (let slot = timerPopDue(now); slot >= 0; slot = timerPopDue(now)) {
+      for (let slot = popDue(now); slot >= 0; slot = popDue(now)) {
         expect(slot).toBe(slotOf(reference.popLeast()));
       }
       expect(reference.least() > now).toBe(true);

@@ -16,8 +16,9 @@ const NODE_ONLY = [
   "tests/host/iostream-http.test.ts",
   // Opens TCP sockets (node:net) to wake the loop from real I/O.
   "tests/host/loop-wakeups.test.ts",
-  // Reads both builds of the core from disk (node:fs).
+  // Read the builds of the core from disk (node:fs).
   "tests/host/events.test.ts",
+  "tests/host/core.test.ts",
 ];
 
 /** Describe blocks of otherwise runtime-neutral files that start a Node

@@ -1,5 +1,5 @@
-// The property test of issue 2, section 6: long random sequences of schedule,
-// cancel (fresh and stale handles), refresh, advance and add-callback, run on
+// Long random sequences of schedule, cancel (fresh and stale ids), refresh,
+// advance and add-callback, run on
 // a real loop (debug core, VirtualClock) and on a plain TypeScript model of
 // Tornado's iteration; after every step, what fired and in what order must
 // agree, and the core's invariant check must pass.
@@ -34,7 +34,8 @@ type Action =
   | { kind: "cancel"; target: number }
   | { kind: "refresh"; target: number };
 
-type State = "pending" | "due" | "fired" | "cancelled";
+/** "firing": its call is running, and only it may refresh itself. */
+type State = "pending" | "due" | "firing" | "fired" | "cancelled";
 
 interface ModelTimeout { deadline: number; seq: number; delay: number; state: State; action: Action }
 
@@ -75,13 +76,14 @@ class Model {
     return true;
   }
 
-  refresh(index: number): void {
+  refresh(index: number): boolean {
     const t = this.timeouts[index];
-    if (t.state === "cancelled") return;
+    if (t.state === "cancelled" || t.state === "fired") return false;
     if (t.state === "due") this.dueHits++;
     t.deadline = this.scheduleTime() + t.delay;
     t.seq = this.seq++;
     t.state = "pending";
+    return true;
   }
 
   addCallback(label: string): void { this.callbacks.push(label); }
@@ -117,8 +119,9 @@ class Model {
     for (const label of callbacks) this.log.push(label);
     for (const { t, index } of due) {
       if (t.state !== "due") continue;
-      t.state = "fired";
+      t.state = "firing";
       this.log.push(this.act(index, t.action));
+      if (t.state === "firing") t.state = "fired";
     }
     this.inIteration = false;
   }
@@ -134,8 +137,7 @@ class Model {
       case "refresh":
         if (action.target >= this.timeouts.length) return `t${index}:missing`;
         if (!(this.timeouts[action.target].delay > 0)) return `t${index}:no-refresh`;
-        this.refresh(action.target);
-        return `t${index}:refresh(t${action.target})`;
+        return `t${index}:refresh(t${action.target})=${this.refresh(action.target)}`;
     }
   }
 }
@@ -143,18 +145,21 @@ class Model {
 /** The same operations on the real loop, logging in the model's words. */
 class Subject {
   handles: Timeout[] = [];
+  delays: number[] = [];
   log: string[] = [];
   constructor(readonly loop: IOLoop) {}
 
   schedule(delay: number, action: Action): number {
     const index = this.handles.length;
     this.handles.push(this.loop.callLater(delay, () => this.log.push(this.act(index, action))));
+    this.delays.push(delay);
     return index;
   }
 
   callAt(deadline: number, action: Action): number {
     const index = this.handles.length;
     this.handles.push(this.loop.callAt(deadline, () => this.log.push(this.act(index, action))));
+    this.delays.push(deadline - this.loop.time());
     return index;
   }
 
@@ -167,12 +172,11 @@ class Subject {
       case "callback": this.addCallback(`c-of-t${index}`); return `t${index}:callback`;
       case "cancel":
         if (action.target >= this.handles.length) return `t${index}:missing`;
-        return `t${index}:cancel(t${action.target})=${this.handles[action.target].cancel()}`;
+        return `t${index}:cancel(t${action.target})=${this.loop.removeTimeout(this.handles[action.target])}`;
       case "refresh":
         if (action.target >= this.handles.length) return `t${index}:missing`;
-        if (!(this.handles[action.target].delay > 0)) return `t${index}:no-refresh`;
-        this.handles[action.target].refresh();
-        return `t${index}:refresh(t${action.target})`;
+        if (!(this.delays[action.target]! > 0)) return `t${index}:no-refresh`;
+        return `t${index}:refresh(t${action.target})=${this.loop.refreshTimeout(this.handles[action.target])}`;
     }
   }
 }
@@ -221,7 +225,7 @@ async function runSequence(seed: number, steps: number): Promise<{ fired: number
       const candidates = live();
       if (candidates.length > 0) {
         const { i } = pick(candidates);
-        expect(subject.handles[i].cancel()).toBe(model.cancel(i));
+        expect(loop.removeTimeout(subject.handles[i])).toBe(model.cancel(i));
       }
     } else if (op < 10) {
       const candidates = stale();
@@ -234,8 +238,7 @@ async function runSequence(seed: number, steps: number): Promise<{ fired: number
     } else if (op < 11) {
       if (subject.handles.length > 0) {
         const i = random(subject.handles.length);
-        subject.handles[i].refresh();
-        model.refresh(i);
+        expect(loop.refreshTimeout(subject.handles[i])).toBe(model.refresh(i));
       }
     } else if (op < 13) {
       const label = `c${callbacks++}`;

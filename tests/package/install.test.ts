@@ -39,7 +39,10 @@ console.log(JSON.stringify(fired));
 const TYPES_CHECK = `import { IOLoop, READ, type Timeout } from "wasm-ioloop";
 const loop: IOLoop = await IOLoop.create();
 const timeout: Timeout = loop.callLater(1, (n: number) => n + READ, 1);
-timeout.cancel();
+const removed: boolean = loop.removeTimeout(timeout);
+// @ts-expect-error: a plain number (a delay) is not a Timeout
+loop.removeTimeout(5);
+void removed;
 `;
 
 // One scratch project serves as both the Node project (node-main.js,

@@ -17,7 +17,9 @@ function publicClasses(): Map<string, { instance: Set<string>; statics: Set<stri
   const program = ts.createProgram([`${dist}index.d.ts`], { skipLibCheck: true, types: [] });
   const checker = program.getTypeChecker();
   const index = checker.getSymbolAtLocation(program.getSourceFile(`${dist}index.d.ts`)!)!;
-  const isPublic = (symbol: ts.Symbol) => !(symbol.declarations ?? []).some((declaration) =>
+  // Symbol-keyed members (sourceHooks) have no name for a minifier to touch:
+  // TypeScript names them "__@...".
+  const isPublic = (symbol: ts.Symbol) => !symbol.name.startsWith("__@") && !(symbol.declarations ?? []).some((declaration) =>
     ts.getCombinedModifierFlags(declaration) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected));
   const classes = new Map<string, { instance: Set<string>; statics: Set<string>; methods: Set<string> }>();
   for (const exported of checker.getExportsOfModule(index)) {
@@ -42,7 +44,7 @@ describe("the names the build shortens", () => {
   const classes = publicClasses();
 
   it("include no member the published types declare public", () => {
-    expect(classes.size).toBeGreaterThanOrEqual(10); // IOLoop, Timeout, ..., the errors
+    expect(classes.size).toBeGreaterThanOrEqual(10); // IOLoop, PeriodicCallback, ..., the errors
     for (const [name, members] of classes) {
       expect([...members.instance, ...members.statics].filter((member) => internal.has(member)), name).toEqual([]);
     }
@@ -65,7 +67,7 @@ describe("the names the build shortens", () => {
   });
 
   it("include the internal members the bundle is full of", () => {
-    for (const name of ["dueFns", "lastTime", "hostTimerDeadline", "settleFromBuffer", "closedByOwner"]) {
+    for (const name of ["firingSlot", "lastTime", "hostTimerDeadline", "settleFromBuffer", "closedByOwner"]) {
       expect(internal).toContain(name);
     }
   });

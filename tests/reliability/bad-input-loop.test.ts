@@ -4,7 +4,7 @@
 // Each `describe` is one row of the table.
 
 import { describe, expect, it } from "vitest";
-import { IOLoop, PeriodicCallback, Timeout, VirtualClock, setCoreLoader } from "../../src/index.js";
+import { IOLoop, PeriodicCallback, VirtualClock, setCoreLoader } from "../../src/index.js";
 import { createLoop } from "../host/helpers.js";
 
 async function loop() {
@@ -44,7 +44,7 @@ describe("IOLoop.create(options)", () => {
     expect(made.time()).toBe(100);
     reading = "500";
     expect(made.time()).toBe(100);
-    expect(made.callLater(5, () => {}).deadline).toBe(105);
+    expect(made.deadlineOf(made.callLater(5, () => {}))).toBe(105);
     reading = 200;
     expect(made.time()).toBe(200);
   });
@@ -89,36 +89,38 @@ describe("loop.callLater(delayMs, fn) and loop.callAt(deadlineMs, fn)", () => {
   });
 });
 
-describe("loop.removeTimeout(timeout) and timeout.cancel()", () => {
-  it("return false, and change nothing, for anything but this loop's pending timeout", async () => {
+describe("loop.removeTimeout(id)", () => {
+  it("returns false, and changes nothing, for anything but this loop's pending timeout", async () => {
     const { loop: l } = await loop();
     const { loop: other } = await loop();
     const kept = l.callLater(5, () => {});
-    for (const x of [null, undefined, 5, "t", {}, other.callLater(1, () => {}), Object.create(Timeout.prototype)]) {
+    const revoked = Proxy.revocable({}, {});
+    revoked.revoke();
+    for (const x of [null, undefined, 5, "t", {}, other.callLater(1, () => {}), kept + 1, -kept, revoked.proxy]) {
       expect(l.removeTimeout(x as never)).toBe(false);
     }
-    expect(kept.cancel()).toBe(true);
-    expect(kept.cancel()).toBe(false);
+    expect(l.removeTimeout(kept)).toBe(true);
+    expect(l.removeTimeout(kept)).toBe(false);
     expect(l.stats().pendingTimeouts).toBe(0);
   });
 });
 
-describe("timeout.refresh()", () => {
-  it("does nothing for a cancelled timeout (also one close() dropped), and throws for a fired one after close()", async () => {
+describe("loop.refreshTimeout(id)", () => {
+  it("returns false and does nothing for a cancelled id, a fired one, and any id once the loop is closed", async () => {
     const { loop: l, clock } = await loop();
     const cancelled = l.callLater(5, () => {});
-    cancelled.cancel();
-    cancelled.refresh();
-    expect(cancelled.pending).toBe(false);
+    l.removeTimeout(cancelled);
+    expect(l.refreshTimeout(cancelled)).toBe(false);
+    expect(l.deadlineOf(cancelled)).toBeUndefined();
     const fired = l.callLater(0, () => {});
     const dropped = l.callLater(50, () => {});
     void l.start();
     await clock.advance(1);
+    expect(l.refreshTimeout(fired)).toBe(false);
     l.stop();
     l.close();
-    expect(() => dropped.refresh()).not.toThrow();
-    expect(dropped.pending).toBe(false);
-    expect(() => fired.refresh()).toThrow(/Timeout.refresh: the loop is closed/);
+    expect(l.refreshTimeout(dropped)).toBe(false);
+    expect(l.deadlineOf(dropped)).toBeUndefined();
   });
 });
 

@@ -31,6 +31,8 @@ export class InvariantChecker {
   private readonly armingsOf = new Map<Timeout, number>();
   private readonly firesOf = new Map<Timeout, number>();
   private readonly cancelledHandles = new Set<Timeout>();
+  /** Each timeout's deadline, as deadlineOf said when it was (re)armed. */
+  private readonly deadlines = new Map<Timeout, number>();
   private lastFireIteration = -1;
   private lastFireDeadline = -Infinity;
   private lastTime = -Infinity;
@@ -55,12 +57,17 @@ export class InvariantChecker {
   }
 
   scheduled(_label: string, handle: Timeout): void {
+    this.deadlines.set(handle, this.loop.deadlineOf(handle)!);
     this.armed++;
     this.armingsOf.set(handle, 1);
   }
 
-  /** refresh() of a timeout that had fired armed it again. */
-  rescheduled(handle: Timeout): void {
+  /** refreshTimeout(handle) returned true: its deadline moved, and if its
+   *  call was running (it had fired as often as it was armed), it is armed
+   *  again. */
+  refreshed(handle: Timeout): void {
+    this.deadlines.set(handle, this.loop.deadlineOf(handle)!);
+    if ((this.firesOf.get(handle) ?? 0) < (this.armingsOf.get(handle) ?? 0)) return;
     this.armed++;
     this.armingsOf.set(handle, (this.armingsOf.get(handle) ?? 0) + 1);
   }
@@ -72,13 +79,14 @@ export class InvariantChecker {
     if (fires > (this.armingsOf.get(handle) ?? 0)) this.violation(`timeout ${label} ran more often than it was armed`);
     if (this.cancelledHandles.has(handle)) this.violation(`timeout ${label} ran after it was cancelled`);
     const now = this.loop.time();
-    if (now < handle.deadline) this.violation(`timeout ${label} ran early: at ${now}, deadline ${handle.deadline}`);
+    const deadline = this.deadlines.get(handle)!;
+    if (now < deadline) this.violation(`timeout ${label} ran early: at ${now}, deadline ${deadline}`);
     const iteration = this.loop.stats().iterations;
-    if (iteration === this.lastFireIteration && handle.deadline < this.lastFireDeadline) {
-      this.violation(`timeout ${label} (deadline ${handle.deadline}) ran after one with deadline ${this.lastFireDeadline}`);
+    if (iteration === this.lastFireIteration && deadline < this.lastFireDeadline) {
+      this.violation(`timeout ${label} (deadline ${deadline}) ran after one with deadline ${this.lastFireDeadline}`);
     }
     this.lastFireIteration = iteration;
-    this.lastFireDeadline = handle.deadline;
+    this.lastFireDeadline = deadline;
   }
 
   pendingBefore(): number { return this.loop.closed ? 0 : this.loop.stats().pendingTimeouts; }

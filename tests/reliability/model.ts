@@ -17,7 +17,8 @@ interface ModelTimeout {
   deadline: number;
   delay: number;
   sequence: number;
-  state: "pending" | "due" | "fired" | "cancelled";
+  /** "firing": its call is running; only then may a fired one be refreshed. */
+  state: "pending" | "due" | "firing" | "fired" | "cancelled";
   script: Script;
 }
 
@@ -100,7 +101,7 @@ export class Model implements Side {
         if (Number.isNaN(value)) return "RangeError";
         const now = this.scheduleTime();
         const deadline = op.op === "callLater" ? now + value : value;
-        const delay = op.op === "callLater" ? value : value - now;
+        const delay = keptDelay(op.op === "callLater" ? value : value - now);
         this.handles.push({ label, deadline, delay, sequence: this.sequence++, state: "pending", script: op.script });
         return "ok";
       }
@@ -114,12 +115,11 @@ export class Model implements Side {
       case "refresh": {
         const t = this.handle(op.handle);
         if (!t) return "none";
-        if (t.state === "cancelled") return "ok";
-        if (this.closed) return "Error";
+        if (this.closed || t.state === "cancelled" || t.state === "fired") return "false";
         t.deadline = this.scheduleTime() + t.delay;
         t.sequence = this.sequence++;
-        t.state = "pending"; // a due one is taken out of this iteration
-        return "ok";
+        t.state = "pending"; // a due one is taken out of this iteration; a firing one runs again
+        return "true";
       }
       case "addHandler": {
         const label = `h${this.labels++}`;
@@ -221,8 +221,9 @@ export class Model implements Side {
     }
     for (const t of due) {
       if (t.state !== "due") continue;
-      t.state = "fired";
+      t.state = "firing";
       this.invoke(t.label, t.label, t.script);
+      if (t.state === "firing") t.state = "fired";
     }
     for (const { source, h, events } of ready) {
       if (!h.live) continue;
@@ -241,4 +242,11 @@ export class Model implements Side {
       this.log.push(`!${label}`);
     }
   }
+}
+
+/** The delay a timeout keeps for refreshes: an f32 (24 significant bits),
+ *  and a finite delay past f32's range as its largest finite value. */
+function keptDelay(delay: number): number {
+  const kept = Math.fround(delay);
+  return Number.isFinite(delay) && !Number.isFinite(kept) ? Math.sign(delay) * 3.4028234663852886e38 : kept;
 }

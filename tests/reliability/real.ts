@@ -79,10 +79,9 @@ export class RealSide implements Side {
       case "refresh": {
         const handle = this.handle(op.handle);
         if (!handle) return "none";
-        const wasFired = !handle.pending;
-        handle.refresh();
-        if (wasFired && handle.pending) this.checker.rescheduled(handle);
-        return "ok";
+        const refreshed = loop.refreshTimeout(handle);
+        if (refreshed) this.checker.refreshed(handle);
+        return String(refreshed);
       }
       case "addHandler": {
         const label = `h${this.labels++}`;

@@ -15,11 +15,14 @@ describe("soak", () => {
     expect(result.violations).toEqual([]);
     // The live count is steady from the second checkpoint on (held at the
     // cap); the core's memory does not grow after that, and the host's slot
-    // tables never hold more than the most entries that were live at once,
-    // however many operations went through them.
+    // tables stay bounded by the live entries (below), however many
+    // operations went through them.
     const steady = result.rows.slice(1);
     for (const row of steady) expect(row.wasmMemoryBytes).toBe(steady[0].wasmMemoryBytes);
-    for (const row of result.rows) expect(row.hostSlots).toBeLessThanOrEqual(row.peakLive);
+    // A slot named in an iteration's list stays reserved until the next one,
+    // so the tables hold at most the live entries plus one list, whose
+    // entries were all live when it was decided: twice the peak.
+    for (const row of result.rows) expect(row.hostSlots).toBeLessThanOrEqual(2 * row.peakLive);
     // The work really happened, and close() reported what was left.
     expect(result.counts.fired).toBeGreaterThan(totalOps / 20);
     expect(result.counts.cancelled).toBeGreaterThan(totalOps / 20);

@@ -42,7 +42,7 @@ export interface SoakResult {
   pendingAtClose: { timeouts: number; callbacks: number; handlers: number };
 }
 
-interface LiveTimeout { handle: Timeout; index: number; state: "pending" | "fired" | "cancelled" }
+interface LiveTimeout { handle: Timeout; deadline: number; index: number; state: "pending" | "fired" | "cancelled" }
 
 /** mulberry32: a small seeded PRNG, so that a soak can be replayed. */
 function random(seed: number): () => number {
@@ -84,15 +84,16 @@ export async function soak(totalOps: number, seed = 1): Promise<SoakResult> {
   const schedule = (): void => {
     const r = rnd();
     const delay = r < 0.01 ? Infinity : r < 0.05 ? -rnd() * 10 : Math.floor(rnd() * 5000);
-    const t: LiveTimeout = { handle: undefined!, index: live.length, state: "pending" };
+    const t: LiveTimeout = { handle: undefined!, deadline: 0, index: live.length, state: "pending" };
     t.handle = loop.callLater(delay, () => {
       if (t.state !== "pending") violations.push(`a ${t.state} timeout ran`);
-      if (loop.time() < t.handle.deadline) violations.push(`a timeout ran early: ${loop.time()} < ${t.handle.deadline}`);
+      if (loop.time() < t.deadline) violations.push(`a timeout ran early: ${loop.time()} < ${t.deadline}`);
       t.state = "fired";
       removeLive(t);
       counts.fired++;
       if (rnd() < 0.1) addCallback(); // work added from inside an iteration
     });
+    t.deadline = loop.deadlineOf(t.handle)!;
     live.push(t);
     counts.armed++;
     peak.timeouts = Math.max(peak.timeouts, live.length);
@@ -131,13 +132,17 @@ export async function soak(totalOps: number, seed = 1): Promise<SoakResult> {
     } else if (r < 0.5) {
       if (live.length > 0) {
         const t = live[Math.floor(rnd() * live.length)];
-        if (!t.handle.cancel()) violations.push("cancel of a live timeout returned false");
+        if (!loop.removeTimeout(t.handle)) violations.push("cancel of a live timeout returned false");
         t.state = "cancelled";
         removeLive(t);
         counts.cancelled++;
       }
     } else if (r < 0.6) {
-      if (live.length > 0) live[Math.floor(rnd() * live.length)].handle.refresh();
+      if (live.length > 0) {
+        const t = live[Math.floor(rnd() * live.length)];
+        if (!loop.refreshTimeout(t.handle)) violations.push("refresh of a live timeout returned false");
+        t.deadline = loop.deadlineOf(t.handle)!;
+      }
     } else if (r < 0.7) {
       addCallback();
     } else if (r < 0.82) {

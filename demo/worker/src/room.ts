@@ -75,7 +75,7 @@ export class Room extends DurableObject<Env> {
   /** The room's counts (called over RPC by the Worker). */
   async stats(): Promise<RoomStats> {
     const counts = this.loop?.stats() ?? {
-      pendingTimeouts: 0, queuedCallbacks: 0, handlers: 0, readySources: 0, hostTimers: 0, iterations: 0, wasmMemoryBytes: 0, hostSlots: 0,
+      pendingTimeouts: 0, queuedCallbacks: 0, handlers: 0, readySources: 0, hostTimers: 0, iterations: 0, slices: 0, wasmMemoryBytes: 0, hostSlots: 0,
     };
     return {
       ...counts, connections: this.connections.size, heartbeats: this.heartbeats,
@@ -118,7 +118,7 @@ export class Room extends DurableObject<Env> {
     if (!connection) return;
     if (events & READ) {
       for (let message = source.read(); message !== undefined; message = source.read()) {
-        connection.idle.refresh();
+        this.loop?.refreshTimeout(connection.idle);
         if (message === PING) {
           this.send(connection, { type: "pong" });
           continue;
@@ -143,7 +143,7 @@ export class Room extends DurableObject<Env> {
     if (!this.connections.delete(connection.source)) return;
     if (why === "idle") this.idleClosed++;
     else this.peerClosed++;
-    connection.idle.cancel();
+    this.loop!.removeTimeout(connection.idle);
     this.loop!.removeHandler(connection.source);
     connection.source.close();
     if (this.connections.size === 0) this.heartbeat!.stop();

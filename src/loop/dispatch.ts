@@ -1,0 +1,287 @@
+// The dispatch: the only place that calls user code, and the runner of an
+// iteration's list.
+//
+// Every touch of a value that comes from the user goes through this file's
+// guards: the functions queued, the values they return (a thenable's `then`
+// is user code too, and so is a getter that throws or a revoked Proxy), a
+// clock's now(), a source's hooks and close(). A throw or a rejection is
+// reported (onError, else console.error) and the loop goes on: no user value
+// can make an exception leave the loop's own task.
+//
+// The list is read where the core wrote it (src/core.ts, listWord) and each
+// slot is resolved to its function just before its call: the core keeps
+// every slot the list names reserved until the next iteration, so nothing a
+// call does can make a later entry stand for something else. Before each
+// call the entry is checked: a timeout cancelled or refreshed, or a handler
+// removed, by anything earlier in the iteration is skipped.
+//
+// A list may be run in slices (sliceMs): the runner stops between two
+// entries once the slice is spent and goes on from the same entry when the
+// loop calls it again, before anything new is decided.
+
+import type { Core } from "../core.js";
+import { ERROR } from "../events.js";
+import { isReading, type Clock } from "../time/clock.js";
+import { CallTable, type AnyFunction, type Call } from "./call-table.js";
+import { HandlerTable } from "./handlers.js";
+import type { ErrorContext, ErrorKind, SlowCallbackContext } from "./options.js";
+
+export interface DispatchOptions {
+  clock: Clock;
+  onError: ((context: ErrorContext) => void) | undefined;
+  slowCallbackMs: number | undefined;
+  onSlowCallback: ((context: SlowCallbackContext) => void) | undefined;
+  sliceMs: number;
+}
+
+const noop = (): void => {};
+
+/** Calls onValue with a plain value now, or with what a thenable settles
+ *  to; onError with its rejection, or with what reading or calling its
+ *  `then` threw. Exactly one of them is called, at most once. Never throws. */
+export function whenSettled(value: unknown, onValue: (value: unknown) => void, onError: (error: unknown) => void): void {
+  if (value === null || (typeof value !== "object" && typeof value !== "function")) return onValue(value);
+  let then: unknown;
+  try {
+    then = (value as { then?: unknown }).then;
+  } catch (error) {
+    return onError(error);
+  }
+  if (typeof then !== "function") return onValue(value);
+  let settled = false;
+  try {
+    then.call(
+      value,
+      (result: unknown) => { if (!settled) { settled = true; onValue(result); } },
+      (error: unknown) => { if (!settled) { settled = true; onError(error); } },
+    );
+  } catch (error) {
+    if (!settled) { settled = true; onError(error); }
+  }
+}
+
+/** A function's name for a report, whatever the function is (a revoked
+ *  Proxy throws on every property read). */
+function nameOf(fn: unknown): string {
+  try {
+    const name = (fn as { name?: unknown }).name;
+    return typeof name === "string" && name !== "" ? name : "(anonymous)";
+  } catch {
+    return "(unnamed)";
+  }
+}
+
+export class Dispatch {
+  // The JS half of the slot tables: the core orders slots, these hold what
+  // each slot stands for.
+  readonly callbacks = new CallTable();
+  readonly timeouts = new CallTable();
+  readonly handlers = new HandlerTable();
+  /** Times a list was cut at the end of a slice. */
+  slices = 0;
+
+  /** The timeout whose call is running, so that refreshing it from inside
+   *  its own call puts its entry back. */
+  private firingSlot = -1;
+  private firingCall: Call | undefined;
+  /** The next entry of the current list, and the number of entries. */
+  private cursor = 0;
+  private total = 0;
+  private readonly handlerArgs: [unknown, number] = [undefined, 0];
+  /** Counts timed calls, so that a call can tell a nested one ran. */
+  private timedCalls = 0;
+
+  constructor(private readonly core: Core, private readonly options: DispatchOptions) {}
+
+  // ---- the list ------------------------------------------------------------
+
+  /** True while a list has entries left to run (a sliced one, between two
+   *  slices). */
+  get listOpen(): boolean { return this.cursor < this.total; }
+
+  /** Starts on the list the core has just decided. */
+  begin(): void {
+    this.cursor = 0;
+    this.total = this.core.callbackCount + this.core.timeoutCount + this.core.sourceCount;
+  }
+
+  /** Forgets the rest of the list (the loop failed: the tables are dropped
+   *  and counted as such). */
+  abandon(): void { this.cursor = this.total = 0; }
+
+  /** Runs entries of the list until it ends (true) or the slice is spent
+   *  (false), and stops early once the core has failed. */
+  runSlice(): boolean {
+    const core = this.core;
+    const callbacksEnd = core.callbackCount;
+    const timeoutsEnd = callbacksEnd + core.timeoutCount;
+    const sliced = this.options.sliceMs !== Infinity;
+    const sliceEnd = sliced ? this.now() + this.options.sliceMs : Infinity;
+    const first = this.cursor;
+    try {
+      while (this.cursor < this.total) {
+        if (core.failure) return true;
+        if (sliced && this.cursor > first && this.now() >= sliceEnd) {
+          this.slices++;
+          return false;
+        }
+        const i = this.cursor++;
+        if (i < callbacksEnd) {
+          this.runCall("callback", this.callbacks.take(core.listWord(i)));
+        } else if (i < timeoutsEnd) {
+          this.runTimeout(core.listWord(i));
+        } else {
+          if (i === timeoutsEnd) core.claim(-1); // no timeout's call runs from here on
+          const word = timeoutsEnd + 2 * (i - timeoutsEnd);
+          this.runHandler(core.listWord(word), core.listWord(word + 1));
+        }
+      }
+      return true;
+    } finally {
+      // No timeout's call runs between slices or after the timeouts: a
+      // refresh from then on re-arms only a pending timeout.
+      if (!core.failure) core.claim(-1);
+    }
+  }
+
+  private runTimeout(slot: number): void {
+    if (!this.core.claim(slot)) return; // cancelled or refreshed earlier in this iteration
+    const call = this.timeouts.take(slot);
+    this.firingSlot = slot;
+    this.firingCall = call;
+    this.runCall("timeout", call);
+    this.firingSlot = -1;
+    this.firingCall = undefined;
+  }
+
+  /** A timeout refreshed from inside its own call runs again: its entry,
+   *  taken for this call, goes back. */
+  refreshed(slot: number): void {
+    if (slot === this.firingSlot && this.timeouts.at(slot) === undefined) {
+      this.timeouts.set(slot, this.firingCall!);
+    }
+  }
+
+  private runHandler(slot: number, ready: number): void {
+    const entry = this.handlers.atSlot(slot);
+    if (!entry) return; // removed earlier in this iteration
+    const events = ready & (entry.interest | ERROR);
+    if (events === 0) return; // interest narrowed earlier in this iteration
+    this.handlerArgs[0] = entry.source;
+    this.handlerArgs[1] = events;
+    this.invoke("handler", entry.handler as AnyFunction, this.handlerArgs);
+    this.handlerArgs[0] = undefined;
+  }
+
+  private runCall(kind: ErrorKind, call: Call | undefined): void {
+    if (call === undefined) return;
+    // typeof, not instanceof: instanceof reads the prototype of what may be
+    // a revoked Proxy.
+    if (typeof call === "function") this.invoke(kind, call, undefined);
+    else this.invoke(kind, call.fn, call.args);
+  }
+
+  // ---- calling user code -------------------------------------------------
+
+  /** Calls fn(...args). A throw, or a returned promise that rejects, is
+   *  reported as `kind` and the loop goes on. `after` (never user code) runs
+   *  once the call has returned, or once what it returned has settled. */
+  invoke(kind: ErrorKind, fn: AnyFunction, args: unknown[] | undefined, after?: () => void): void {
+    const timed = this.options.slowCallbackMs !== undefined;
+    const started = timed ? this.now() : 0;
+    const call = timed ? ++this.timedCalls : 0;
+    let result: unknown;
+    let threw = false;
+    try {
+      result = args === undefined ? fn() : (fn as (...a: unknown[]) => unknown)(...args);
+    } catch (error) {
+      threw = true;
+      this.report(error, kind, fn);
+    }
+    // A wrapper whose user code ran through a nested invoke (PeriodicCallback's
+    // tick) is not reported slow: the user's function already was.
+    if (timed && call === this.timedCalls) {
+      const durationMs = this.now() - started;
+      if (durationMs > this.options.slowCallbackMs!) this.reportSlow(kind, fn, durationMs);
+    }
+    if (threw || result === null || (typeof result !== "object" && typeof result !== "function")) {
+      after?.();
+      return;
+    }
+    whenSettled(result, after ?? noop, (error) => {
+      this.report(error, kind, fn);
+      after?.();
+    });
+  }
+
+  /** Calls a user-supplied method (a source's hook or close()) for its
+   *  effect; a throw is reported as `kind`. Returns false if it threw. */
+  touch(kind: ErrorKind, target: unknown, method: string, ...args: unknown[]): boolean {
+    let fn: unknown;
+    try {
+      fn = (target as Record<string, unknown>)[method];
+      if (typeof fn !== "function") return true;
+      (fn as (...a: unknown[]) => unknown).apply(target, args);
+      return true;
+    } catch (error) {
+      this.report(error, kind, typeof fn === "function" ? fn as AnyFunction : noop);
+      return false;
+    }
+  }
+
+  /** The clock's reading, or undefined (reported) if now() threw; a reading
+   *  that is not a finite number is undefined too, as if time stood still. */
+  readClock(): number | undefined {
+    const clock = this.options.clock;
+    let now: unknown;
+    try {
+      now = clock.now();
+    } catch (error) {
+      this.report(error, "clock", nowOf(clock));
+      return undefined;
+    }
+    return isReading(now) ? now : undefined;
+  }
+
+  /** Time for slices and slow calls: the clock, or -Infinity when it has
+   *  no reading (nothing is then cut or reported slow). */
+  private now(): number {
+    return this.readClock() ?? -Infinity;
+  }
+
+  report(error: unknown, kind: ErrorKind, fn: Function): void {
+    const onError = this.options.onError;
+    try {
+      if (!onError) {
+        console.error(`wasm-ioloop: ${kind} ${nameOf(fn)} failed:`, error);
+        return;
+      }
+      onError({ error, kind, fn });
+    } catch (secondary) {
+      try { console.error("wasm-ioloop: onError threw while reporting", error, secondary); } catch { /* nowhere left to say it */ }
+    }
+  }
+
+  private reportSlow(kind: ErrorKind, fn: Function, durationMs: number): void {
+    const onSlowCallback = this.options.onSlowCallback;
+    try {
+      if (!onSlowCallback) {
+        console.warn(`wasm-ioloop: ${kind} ${nameOf(fn)} ran ${durationMs.toFixed(1)} ms (slowCallbackMs is ${this.options.slowCallbackMs})`);
+        return;
+      }
+      onSlowCallback({ kind, fn, durationMs });
+    } catch (secondary) {
+      try { console.error("wasm-ioloop: onSlowCallback threw", secondary); } catch { /* nowhere left to say it */ }
+    }
+  }
+}
+
+/** The clock's now, for a report: read again, guarded (it may be a getter). */
+function nowOf(clock: Clock): Function {
+  try {
+    const now = clock.now;
+    return typeof now === "function" ? now : noop;
+  } catch {
+    return noop;
+  }
+}
