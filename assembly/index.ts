@@ -1,8 +1,9 @@
 // The release core's exports: the only functions the host (src/core.ts)
 // calls, and every number both sides share, exported as constants that the
 // host reads when it instantiates the module. Every function takes and
-// returns numbers; none throws: failures are codes. What only benchmarks
-// need is exported by assembly/bench.ts, a build of its own.
+// returns numbers; none throws: failures are codes. What only tests need
+// (the invariant checks) is exported by the debug build (assembly/debug.ts),
+// what only benchmarks need by assembly/bench.ts.
 
 export { READ, WRITE, ERROR } from "./events";
 export {
@@ -16,4 +17,4 @@ export {
   sourceListedCount, ERR_BAD_SOURCE, ERR_BAD_EVENTS,
 } from "./sources";
 export { runIteration, LIST_HEADER_WORDS } from "./dispatch";
-export { reset, checkInvariants } from "./lifecycle";
+export { reset } from "./lifecycle";

@@ -102,7 +102,7 @@ let scratchCapacity: i32 = 0;
  *  DUE or SPENT), or -1 for anything else: an id of another lane, a stale,
  *  unknown or malformed id. A free or retired slot's generation matches no id
  *  that is out, so the lane and the generation decide. */
-@inline function slotOfId(id: f64): i32 {
+function slotOfId(id: f64): i32 {
   if (!(id >= 0 && id < 9007199254740992.0)) return NO_SLOT; // also rejects NaN
   const whole = <u64>id;
   if (<f64>whole != id) return NO_SLOT;

@@ -51,7 +51,8 @@ export interface CoreExports {
   sourceListedCount(): number;
   runIteration(now: number): number;
   reset(): void;
-  checkInvariants(): number;
+  /** In the debug build only (assembly/debug.ts). */
+  checkInvariants?(): number;
 }
 
 /** The shared numbers, as the module defines them. */
@@ -111,13 +112,11 @@ function describe(cause: unknown): string {
 function readConstants(exports: CoreExports): CoreConstants {
   const value = (name: keyof CoreExports): number => {
     const global = exports[name] as Global | undefined;
-    if (!(global instanceof WebAssembly.Global)) {
-      throw new TypeError(`IOLoop.create: module is not wasm-ioloop's core: it exports no ${name}`);
-    }
+    if (!(global instanceof WebAssembly.Global)) throw new TypeError(`IOLoop.create: module is not wasm-ioloop's core (no ${name})`);
     return global.value;
   };
   if (value("READ") !== READ || value("WRITE") !== WRITE || value("ERROR") !== ERROR) {
-    throw new TypeError("IOLoop.create: module is a core of another version: its READ, WRITE and ERROR differ from this host's");
+    throw new TypeError("IOLoop.create: module is not wasm-ioloop's core (its event bits differ)");
   }
   return {
     errBadDeadline: value("ERR_BAD_DEADLINE"),
@@ -144,9 +143,9 @@ export class Core {
   failure: CoreTrap | undefined;
   /** The dispatch list of the current iteration: its address in memory and
    *  its counts (see assembly/dispatch.ts). */
-  callbackCount = 0;
-  timeoutCount = 0;
-  sourceCount = 0;
+  listCallbacks = 0;
+  listTimeouts = 0;
+  listSources = 0;
   private listAddress = 0;
   private words: Int32Array;
   private readonly constants: CoreConstants;
@@ -190,7 +189,7 @@ export class Core {
     const instance = await WebAssembly.instantiate(module, imports);
     const core = new Core(instance.exports as unknown as CoreExports, memory, module, maxBytes);
     if (lanesTaken >= core.constants.lanes) {
-      throw new RangeError(`IOLoop.create: ${core.constants.lanes} loops are open at once, the most one process can have; close() the loops you no longer use`);
+      throw new RangeError(`IOLoop.create: ${core.constants.lanes} loops are open, the most a process may have; close() some`);
     }
     core.core.timerSetLane(lanesTaken++);
     return core;
@@ -207,7 +206,7 @@ export class Core {
     abandoned.unregister(this);
     if (this.failure) return;
     try { this.core.reset(); } catch (e) { this.failure = new CoreTrap(e); return; }
-    this.callbackCount = this.timeoutCount = this.sourceCount = 0;
+    this.listCallbacks = this.listTimeouts = this.listSources = 0;
     idleCores.push(this);
   }
 
@@ -242,20 +241,25 @@ export class Core {
     return id;
   }
 
-  /** The slot of a timer id: where the host keeps its function. */
-  slotOf(id: number): number { return id % this.constants.slotScale; }
+  /** The slot of a timer id: where the host keeps its function. Floor and
+   *  multiply, not %: V8 computes a double's remainder with a call to fmod,
+   *  and the scale is a power of two, so every step here is exact. */
+  slotOf(id: number): number {
+    const scale = this.constants.slotScale;
+    return id - Math.floor(id / scale) * scale;
+  }
 
   /** True if the timer was pending (or due and not yet run) and is now
    *  removed. Any number is safe to pass: the core refuses what it did not
    *  issue. */
-  cancel(id: number): boolean { this.guard(); return this.core.timerCancel(id) === 1; }
+  cancelTimer(id: number): boolean { this.guard(); return this.core.timerCancel(id) === 1; }
 
   /** True if the timer was moved to `deadline`, keeping its id. */
   move(id: number, deadline: number): boolean { this.guard(); return this.core.timerMove(id, deadline) === 1; }
 
   /** Re-arms the timer for now + its delay, keeping its id: the new
    *  deadline, or NaN if the id is not one it can re-arm. */
-  refresh(id: number, now: number): number { this.guard(); return this.core.timerRefresh(id, now); }
+  refreshTimer(id: number, now: number): number { this.guard(); return this.core.timerRefresh(id, now); }
 
   /** A pending timer's deadline, or NaN. */
   deadline(id: number): number { this.guard(); return this.core.timerDeadline(id); }
@@ -265,9 +269,9 @@ export class Core {
   claim(slot: number): boolean { return this.core.timerClaim(slot) === 1; }
 
   nextDeadline(): number { this.guard(); return this.core.timerNextDeadline(); }
-  pendingTimers(): number { this.guard(); return this.core.timerPendingCount(); }
-  queuedCallbacks(): number { this.guard(); return this.core.callbackCount(); }
-  readySources(): number { this.guard(); return this.core.sourceListedCount(); }
+  timerCount(): number { this.guard(); return this.core.timerPendingCount(); }
+  callbackQueueLength(): number { this.guard(); return this.core.callbackCount(); }
+  readySourceCount(): number { this.guard(); return this.core.sourceListedCount(); }
 
   /** True if the next iteration should start at once, not at a deadline. */
   hasImmediateWork(): boolean {
@@ -276,7 +280,7 @@ export class Core {
   }
 
   /** Queues a callback slot. */
-  addCallback(): number {
+  queueCallback(): number {
     this.guard();
     try { return this.core.callbackAdd(); } catch (e) { this.trap(e); }
   }
@@ -297,24 +301,25 @@ export class Core {
   setReady(slot: number, events: number): void { this.guard(); this.check(this.core.sourceSetReady(slot, events), "setReady"); }
   clearReady(slot: number, events: number): void { this.guard(); this.check(this.core.sourceClearReady(slot, events), "clearReady"); }
 
-  /** Every source code is checked: the host validates first, so a code here
-   *  means the two halves disagree, which must not pass silently. */
+  /** Every source code is checked: the host validates first, so an error
+   *  code here means the two halves disagree, which must not pass silently. */
   private check(code: number, where: string): void {
-    if (code === this.constants.errBadEvents) throw new RangeError(`${where}: the core refused the event mask`);
-    if (code === this.constants.errBadSource) throw new Error(`${where}: wasm-ioloop's source table is out of step with the core (a bug)`);
+    if (code === this.constants.errBadEvents || code === this.constants.errBadSource) {
+      throw new Error(`${where}: the core refused the call (code ${code}): a bug in wasm-ioloop`);
+    }
   }
 
   /** Decides the iteration at `now`: the list's counts are then in
-   *  callbackCount, timeoutCount and sourceCount, its entries in listWord. */
-  runIteration(now: number): void {
+   *  listCallbacks, listTimeouts and listSources, its entries in listWord. */
+  decideIteration(now: number): void {
     this.guard();
     let address: number;
     try { address = this.core.runIteration(now); } catch (e) { this.trap(e); }
     this.listAddress = (address >> 2) + this.constants.headerWords;
     const words = this.view();
-    this.callbackCount = words[address >> 2]!;
-    this.timeoutCount = words[(address >> 2) + 1]!;
-    this.sourceCount = words[(address >> 2) + 2]!;
+    this.listCallbacks = words[address >> 2]!;
+    this.listTimeouts = words[(address >> 2) + 1]!;
+    this.listSources = words[(address >> 2) + 2]!;
   }
 
   /** Word i of the current list's entries (after the header): callback
@@ -329,6 +334,7 @@ export class Core {
   }
 
   /** 0 when the core's internal invariants hold, else a code (see
-   *  assembly/lifecycle.ts). */
-  checkInvariants(): number { this.guard(); return this.core.checkInvariants(); }
+   *  assembly/lifecycle.ts); undefined for a core built without the check
+   *  (the release build). */
+  invariantCode(): number | undefined { this.guard(); return this.core.checkInvariants?.(); }
 }

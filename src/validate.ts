@@ -16,7 +16,6 @@ export function describe(value: unknown): string {
       return "a revoked Proxy";
     }
   }
-  if (typeof value === "symbol") return value.toString();
   return String(value);
 }
 

@@ -71,6 +71,17 @@ function nameOf(fn: unknown): string {
   }
 }
 
+/** Gives a report to the user's listener, or else to the console; a
+ *  listener that throws is itself reported to the console. Never throws. */
+function tell<C>(listener: ((context: C) => void) | undefined, context: C, fallback: () => void): void {
+  try {
+    if (listener) listener(context);
+    else fallback();
+  } catch (secondary) {
+    try { console.error("wasm-ioloop: a report's listener (onError, onSlowCallback) threw", secondary); } catch { /* nowhere left to say it */ }
+  }
+}
+
 export class Dispatch {
   // The JS half of the slot tables: the core orders slots, these hold what
   // each slot stands for.
@@ -80,9 +91,9 @@ export class Dispatch {
   /** Times a list was cut at the end of a slice. */
   slices = 0;
 
-  /** The timeout whose call is running, so that refreshing it from inside
-   *  its own call puts its entry back. */
-  private firingSlot = -1;
+  /** The timeout whose call is running (-1: none), so that refreshing it
+   *  from inside its own call puts its entry back. */
+  firingSlot = -1;
   private firingCall: Call | undefined;
   /** The next entry of the current list, and the number of entries. */
   private cursor = 0;
@@ -102,7 +113,7 @@ export class Dispatch {
   /** Starts on the list the core has just decided. */
   begin(): void {
     this.cursor = 0;
-    this.total = this.core.callbackCount + this.core.timeoutCount + this.core.sourceCount;
+    this.total = this.core.listCallbacks + this.core.listTimeouts + this.core.listSources;
   }
 
   /** Forgets the rest of the list (the loop failed: the tables are dropped
@@ -113,8 +124,8 @@ export class Dispatch {
    *  (false), and stops early once the core has failed. */
   runSlice(): boolean {
     const core = this.core;
-    const callbacksEnd = core.callbackCount;
-    const timeoutsEnd = callbacksEnd + core.timeoutCount;
+    const callbacksEnd = core.listCallbacks;
+    const timeoutsEnd = callbacksEnd + core.listTimeouts;
     const sliced = this.options.sliceMs !== Infinity;
     const sliceEnd = sliced ? this.now() + this.options.sliceMs : Infinity;
     const first = this.cursor;
@@ -233,11 +244,12 @@ export class Dispatch {
    *  that is not a finite number is undefined too, as if time stood still. */
   readClock(): number | undefined {
     const clock = this.options.clock;
-    let now: unknown;
+    let now: unknown, read: unknown;
     try {
-      now = clock.now();
+      read = clock.now; // a getter may throw too
+      now = (read as () => unknown).call(clock);
     } catch (error) {
-      this.report(error, "clock", nowOf(clock));
+      this.report(error, "clock", typeof read === "function" ? read : noop);
       return undefined;
     }
     return isReading(now) ? now : undefined;
@@ -250,38 +262,12 @@ export class Dispatch {
   }
 
   report(error: unknown, kind: ErrorKind, fn: Function): void {
-    const onError = this.options.onError;
-    try {
-      if (!onError) {
-        console.error(`wasm-ioloop: ${kind} ${nameOf(fn)} failed:`, error);
-        return;
-      }
-      onError({ error, kind, fn });
-    } catch (secondary) {
-      try { console.error("wasm-ioloop: onError threw while reporting", error, secondary); } catch { /* nowhere left to say it */ }
-    }
+    tell(this.options.onError, { error, kind, fn },
+      () => console.error(`wasm-ioloop: ${kind} ${nameOf(fn)} failed:`, error));
   }
 
   private reportSlow(kind: ErrorKind, fn: Function, durationMs: number): void {
-    const onSlowCallback = this.options.onSlowCallback;
-    try {
-      if (!onSlowCallback) {
-        console.warn(`wasm-ioloop: ${kind} ${nameOf(fn)} ran ${durationMs.toFixed(1)} ms (slowCallbackMs is ${this.options.slowCallbackMs})`);
-        return;
-      }
-      onSlowCallback({ kind, fn, durationMs });
-    } catch (secondary) {
-      try { console.error("wasm-ioloop: onSlowCallback threw", secondary); } catch { /* nowhere left to say it */ }
-    }
-  }
-}
-
-/** The clock's now, for a report: read again, guarded (it may be a getter). */
-function nowOf(clock: Clock): Function {
-  try {
-    const now = clock.now;
-    return typeof now === "function" ? now : noop;
-  } catch {
-    return noop;
+    tell(this.options.onSlowCallback, { kind, fn, durationMs },
+      () => console.warn(`wasm-ioloop: ${kind} ${nameOf(fn)} ran ${durationMs.toFixed(1)} ms (slowCallbackMs is ${this.options.slowCallbackMs})`));
   }
 }

@@ -109,7 +109,7 @@ export class IOLoop {
     this.checkOpen("addCallback");
     checkFunction("addCallback", "fn", fn);
     let slot: number;
-    try { slot = this.core.addCallback(); } catch (error) { throw this.coreError(error); }
+    try { slot = this.core.queueCallback(); } catch (error) { throw this.coreError(error); }
     this.dispatch.callbacks.set(slot, callOf(fn, args));
     this.poke();
   }
@@ -147,7 +147,7 @@ export class IOLoop {
    *  spent id, another loop's, any number, null) is refused: false. */
   removeTimeout(id: Timeout | null | undefined): boolean {
     if (typeof id !== "number" || !this.usable()) return false;
-    if (!this.core.cancel(id)) return false;
+    if (!this.core.cancelTimer(id)) return false;
     this.dispatch.timeouts.take(this.core.slotOf(id));
     return true;
   }
@@ -159,9 +159,9 @@ export class IOLoop {
    *  cancelled) or was never this loop's. */
   refreshTimeout(id: Timeout | null | undefined): boolean {
     if (typeof id !== "number" || !this.usable()) return false;
-    const deadline = this.core.refresh(id, this.scheduleTime());
+    const deadline = this.core.refreshTimer(id, this.scheduleTime());
     if (Number.isNaN(deadline)) return false;
-    this.dispatch.refreshed(this.core.slotOf(id));
+    if (this.dispatch.firingSlot >= 0) this.dispatch.refreshed(this.core.slotOf(id));
     this.poke(deadline);
     return true;
   }
@@ -372,10 +372,10 @@ export class IOLoop {
     const usable = this.usable();
     const dispatch = this.dispatch;
     return {
-      pendingTimeouts: usable ? this.core.pendingTimers() : 0,
-      queuedCallbacks: usable ? this.core.queuedCallbacks() : 0,
+      pendingTimeouts: usable ? this.core.timerCount() : 0,
+      queuedCallbacks: usable ? this.core.callbackQueueLength() : 0,
       handlers: dispatch.handlers.size,
-      readySources: usable ? this.core.readySources() : 0,
+      readySources: usable ? this.core.readySourceCount() : 0,
       hostTimers: this.wakeUps.hostTimers,
       iterations: this.iterations,
       slices: dispatch.slices,
@@ -384,21 +384,18 @@ export class IOLoop {
     };
   }
 
-  /** Throws if the core's internal invariants or the slot tables disagree:
-   *  a diagnostic (the tests call it after every step). */
+  /** Throws if the slot tables and the core disagree, or (with the debug
+   *  core, build/core.debug.wasm) if any of the core's own invariants is
+   *  broken: a diagnostic, which the tests call after every step. */
   checkInvariants(): void {
     if (!this.usable()) return;
-    const code = this.core.checkInvariants();
-    if (code !== 0) throw new Error(`wasm-ioloop: core invariant ${code} violated`);
+    const code = this.core.invariantCode();
+    if (code !== undefined && code !== 0) throw new Error(`wasm-ioloop: core invariant ${code} violated`);
     // Outside an iteration, every timeout function held is a pending timer's.
     if (this.dispatch.listOpen || this.inIteration) return;
-    const held = this.dispatch.timeouts.count();
-    if (held !== this.core.pendingTimers()) {
-      throw new Error(`wasm-ioloop: ${held} timeout functions for ${this.core.pendingTimers()} pending timers`);
-    }
-    const queued = this.dispatch.callbacks.count();
-    if (queued !== this.core.queuedCallbacks()) {
-      throw new Error(`wasm-ioloop: ${queued} callback functions for ${this.core.queuedCallbacks()} queued callbacks`);
+    const timeouts = this.dispatch.timeouts.count(), callbacks = this.dispatch.callbacks.count();
+    if (timeouts !== this.core.timerCount() || callbacks !== this.core.callbackQueueLength()) {
+      throw new Error(`wasm-ioloop: host and core differ: ${timeouts}/${this.core.timerCount()} timeouts, ${callbacks}/${this.core.callbackQueueLength()} callbacks`);
     }
   }
 
@@ -444,7 +441,7 @@ export class IOLoop {
     try {
       if (!dispatch.listOpen) {
         this.iterations++;
-        this.core.runIteration(this.iterationNow);
+        this.core.decideIteration(this.iterationNow);
         dispatch.begin();
       }
       this.inIteration = true;
