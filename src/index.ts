@@ -23,3 +23,11 @@ export type { ByteSource, ByteSink } from "./sources/source.js";
 export { IOStream } from "./stream/iostream.js";
 export type { IOStreamOptions } from "./stream/iostream.js";
 export { StreamClosedError, UnsatisfiableReadError, StreamBufferFullError } from "./sources/errors.js";
+
+// The API names WebAssembly.Module (IOLoop.create's `module`, setCoreLoader).
+// A Node-only TypeScript project (lib ES2022, no DOM) may declare no
+// WebAssembly namespace at all; this empty interface gives it one to name,
+// and merges with the DOM's, @types/node's or workers-types' where they exist.
+declare global {
+  namespace WebAssembly { interface Module {} }
+}
