@@ -6,7 +6,6 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-// @ts-expect-error: a plain script without types
 import { regenerate } from "../../bench/docs.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
