@@ -66,7 +66,7 @@ describe("examples/node", () => {
     expect(run(node, ["--version"], dir)).toMatch(/^v24\./);
     expect(run(node, ["main.js"], dir)).toBe(EXPECTED);
     expect(run(node, ["main.cjs"], dir)).toBe(EXPECTED);
-  });
+  }, 180_000); // the first run downloads Node 24 (about 30 MB)
 });
 
 describe("examples/deno and examples/bun", () => {
