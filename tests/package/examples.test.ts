@@ -70,13 +70,22 @@ describe("examples/node", () => {
 });
 
 describe("examples/deno and examples/bun", () => {
-  it("runs on Deno", () => {
+  /** A script that prints where the runtime resolves the package. */
+  function resolveScript(dir: string): string {
+    writeFileSync(join(dir, "resolve.mjs"), `console.log(import.meta.resolve("wasm-ioloop"));\n`);
+    return "resolve.mjs";
+  }
+
+  it("runs on Deno, through the package's node entry", () => {
     const dir = example("deno");
-    expect(run(join(bin, "deno"), ["run", "--allow-read", "main.ts"], dir, { DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" })).toBe(EXPECTED);
+    const env = { DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" };
+    expect(run(join(bin, "deno"), ["run", "--allow-read", resolveScript(dir)], dir, env)).toMatch(/\/dist\/runtime\/node\.js$/);
+    expect(run(join(bin, "deno"), ["run", "--allow-read", "main.ts"], dir, env)).toBe(EXPECTED);
   });
 
-  it("runs on Bun", () => {
+  it("runs on Bun, through the package's node entry", () => {
     const dir = example("bun");
+    expect(run(join(bin, "bun"), [resolveScript(dir)], dir)).toMatch(/\/dist\/runtime\/node\.js$/);
     expect(run(join(bin, "bun"), ["main.ts"], dir)).toBe(EXPECTED);
   });
 });
