@@ -32,13 +32,16 @@ new PeriodicCallback(loop, () => {}, 10).start();
 export const used = [deadline, moved, removed, IOStream, WebSocketSource];
 `;
 
-/** A Node-only project: no DOM library, no @types, every declaration file checked. */
-const NODE_ONLY_TSCONFIG = {
-  compilerOptions: {
-    target: "ES2022", lib: ["ES2022"], types: [], module: "NodeNext", moduleResolution: "NodeNext",
-    strict: true, skipLibCheck: false, noEmit: true,
-  },
-  files: ["check.ts"],
+/** The compiler options of a strict project that checks every declaration file. */
+const STRICT = {
+  target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, skipLibCheck: false, noEmit: true,
+};
+
+/** Projects the types must compile in: Node-only without any @types, Node with @types/node, a page's (DOM). */
+const PROJECTS: Record<string, object> = {
+  "tsconfig.json": { lib: ["ES2022"], types: [] },
+  "tsconfig.node.json": { lib: ["ES2022"], types: ["node"], typeRoots: [join(root, "node_modules/@types")] },
+  "tsconfig.dom.json": { lib: ["ES2022", "DOM"], types: [] },
 };
 
 let app: string;
@@ -49,7 +52,9 @@ let removeApp: () => void;
 beforeAll(() => {
   ({ dir: app, remove: removeApp } = scratchProject());
   writeFileSync(join(app, "check.ts"), TYPES_CHECK);
-  writeFileSync(join(app, "tsconfig.json"), JSON.stringify(NODE_ONLY_TSCONFIG));
+  for (const [name, options] of Object.entries(PROJECTS)) {
+    writeFileSync(join(app, name), JSON.stringify({ compilerOptions: { ...STRICT, ...options }, files: ["check.ts"] }));
+  }
   for (const file of ["index.html", "main.js"]) copyFileSync(join(fixture, file), join(app, file));
 });
 
@@ -76,9 +81,14 @@ describe("the packed tarball", () => {
   });
 });
 
-describe("installed into a Node-only TypeScript project", () => {
-  it("type-checks without the DOM library and without skipLibCheck", () => {
+describe("installed into a TypeScript project", () => {
+  it("type-checks in a Node-only project: no DOM library, no @types, no skipLibCheck", () => {
     execFileSync(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: app, encoding: "utf8" });
+  });
+
+  it("type-checks beside @types/node, and beside the DOM library", () => {
+    execFileSync(process.execPath, [tsc, "-p", "tsconfig.node.json"], { cwd: app, encoding: "utf8" });
+    execFileSync(process.execPath, [tsc, "-p", "tsconfig.dom.json"], { cwd: app, encoding: "utf8" });
   });
 });
 
