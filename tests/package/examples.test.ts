@@ -76,10 +76,11 @@ describe("examples/deno and examples/bun", () => {
     return "resolve.mjs";
   }
 
-  it("runs on Deno, through the package's node entry", () => {
+  it("type-checks and runs on Deno, through the package's node entry", () => {
     const dir = example("deno");
     const env = { DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" };
     expect(run(join(bin, "deno"), ["run", "--allow-read", resolveScript(dir)], dir, env)).toMatch(/\/dist\/runtime\/node\.js$/);
+    run(join(bin, "deno"), ["check", "main.ts"], dir, env); // the package's types, as Deno reads them
     expect(run(join(bin, "deno"), ["run", "--allow-read", "main.ts"], dir, env)).toBe(EXPECTED);
   });
 
