@@ -1,5 +1,5 @@
 // node bench/markdown.js [results.json]: prints the results as Markdown
-// tables, the form the README's "Benchmarks" section shows them in.
+// tables, the form docs/benchmarks.md shows them in (bench/docs.js writes them there).
 import { readFileSync } from "node:fs";
 import { header, renderMarkdown } from "./table.js";
 

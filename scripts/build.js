@@ -5,7 +5,7 @@
 // Layout of dist/ (package.json "exports" points here):
 //   runtime/browser.js, runtime/node.js, runtime/workerd.js  one file per runtime, each with the whole host
 //   runtime/core.wasm                                        the core, its own asset
-//   *.d.ts, runtime/*.d.ts                                   the types
+//   index.d.ts                                               the types of the public API, one file
 //
 // Why an SSR-style build: in a client library build Vite inlines every
 // `new URL("./core.wasm", import.meta.url)` asset as base64, which Workers
@@ -23,7 +23,7 @@ import { copyFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
 import { minify } from "terser";
 import { build } from "vite";
-import { BUDGET_GZIP_BYTES, appDownload, browserDownload } from "./download-size.js";
+import { BUDGETS, appDownload, browserDownload } from "./download-size.js";
 import { internalNames } from "./internal-names.js";
 
 /** The pattern of internal property names, made once (the type check takes seconds). */
@@ -57,23 +57,20 @@ for (const runtime of ["browser", "node", "workerd"]) {
   await shortenInternalNames(`dist/runtime/${runtime}.js`);
 }
 copyFileSync("build/core.wasm", "dist/runtime/core.wasm");
-execFileSync("tsc", ["-p", "tsconfig.build.json", "--emitDeclarationOnly"], { stdio: "inherit" });
+// The types: one file holding only what src/index.ts exports (the internal
+// modules' declarations are not part of the package). The TypeScript compiler
+// cannot bundle declarations; dts-bundle-generator does, and keeps the
+// `declare global` that lets a project without the DOM library name
+// WebAssembly.Module.
+execFileSync(process.execPath, ["node_modules/dts-bundle-generator/dist/bin/dts-bundle-generator.js", "--silent",
+  "--no-check", "--no-banner", "--inline-declare-global", "--project", "tsconfig.build.json",
+  "-o", "dist/index.d.ts", "src/index.ts"], { stdio: "inherit" });
 
-// What a browser fetches: the browser entry (and any chunk it imports), the core.
-let totalGzip = 0;
-for (const file of browserDownload("dist/runtime")) {
-  totalGzip += file.gzip;
-  console.log(`${`dist/runtime/${file.name}`.padEnd(26)} ${String(file.bytes).padStart(7)} B  ${String(file.gzip).padStart(6)} B gzipped`);
-}
-const verdict = totalGzip <= BUDGET_GZIP_BYTES ? "within" : "!! OVER";
-console.log(`browser download, everything: ${totalGzip} B gzipped (${(totalGzip / 1024).toFixed(1)} KiB), ${verdict} the ${BUDGET_GZIP_BYTES / 1024} KiB budget`);
-
-// What an app that imports only part of the API ships, after its bundler
-// drops the rest: the JS, gzipped, plus core.wasm.
-for (const names of [["IOLoop"], ["IOLoop", "WebSocketSource", "ReadableSource", "IOStream"]]) {
-  const { js, wasm } = await appDownload("dist/runtime", names);
-  console.log(`an app importing { ${names.join(", ")} }: ${js} B JS + ${wasm} B wasm = ${((js + wasm) / 1024).toFixed(1)} KiB gzipped`);
-}
+// What a user's app downloads (gzipped JS + core.wasm); tests/package/budget.test.ts holds the budgets.
+const loop = await appDownload("dist/runtime", ["IOLoop"]);
+const whole = browserDownload("dist/runtime").reduce((sum, file) => sum + file.gzip, 0);
+const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
+console.log(`built dist/: an app importing { IOLoop } downloads ${kib(loop.js + loop.wasm)} gzipped (budget ${kib(BUDGETS.loop)}), the whole API ${kib(whole)} (budget ${kib(BUDGETS.wholeApi)})`);
 
 /** Rewrites a built file with its internal property names shortened. */
 async function shortenInternalNames(file) {
@@ -85,7 +82,7 @@ async function shortenInternalNames(file) {
     compress: { passes: 2 },
     // builtins: the list holds only names that no platform object has.
     mangle: { properties: { regex: internal, builtins: true } },
-    sourceMap: { content: readFileSync(`${file}.map`, "utf8"), url: `${name}.map` },
+    sourceMap: { content: readFileSync(`${file}.map`, "utf8"), url: `${name}.map`, includeSources: true },
   });
   writeFileSync(file, result.code);
   writeFileSync(`${file}.map`, result.map);

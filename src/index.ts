@@ -23,3 +23,15 @@ export type { ByteSource, ByteSink } from "./sources/source.js";
 export { IOStream } from "./stream/iostream.js";
 export type { IOStreamOptions } from "./stream/iostream.js";
 export { StreamClosedError, UnsatisfiableReadError, StreamBufferFullError } from "./sources/errors.js";
+
+// The API names three platform types: WebAssembly.Module (IOLoop.create's
+// `module`, setCoreLoader), ReadableStream (ReadableSource) and WritableStream
+// (WritableSink). A Node-only TypeScript project (lib ES2022, no DOM, maybe
+// no @types/node) may declare none of them; these empty declarations give it
+// names to resolve, and merge with the DOM's, @types/node's or workers-types'
+// where those exist (same type parameters, no members added).
+declare global {
+  namespace WebAssembly { interface Module {} }
+  interface ReadableStream<R = any> {}
+  interface WritableStream<W = any> {}
+}

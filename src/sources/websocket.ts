@@ -16,8 +16,12 @@
 //   ERROR  once the socket has closed or failed, for whatever reason, and
 //          every message that arrived before has been read: closeCode and
 //          closeReason say how; `error` is set if it failed (an error event,
-//          the buffer bound). After an error event, closeCode stays
-//          undefined until the platform's close event arrives.
+//          the buffer bound). ERROR after an error event waits for the
+//          close event that follows it (browsers fire `error`, then `close`
+//          with the code and reason, in one task), so closeCode and
+//          closeReason are known when ERROR is reported. Where no close
+//          event follows (Node's WebSocket, on a failed connection), the
+//          source ends one macrotask later with 1006, as a browser reports.
 
 import { READ, WRITE } from "../events.js";
 import type { IOLoop, Timeout } from "../loop/ioloop.js";
@@ -59,6 +63,8 @@ const CONNECTING = 0, OPEN = 1, CLOSING = 2, CLOSED = 3;
  *  script send only 1000 and 3000-4999; where the platform refuses a code,
  *  the source sends it plus 3000 (4009 here: private use, easy to read). */
 const CLOSE_TOO_BIG = 1009, SCRIPT_CODE_OFFSET = 3000;
+/** "Closed without a close frame" (RFC 6455 7.1.5), as browsers report a failed connection. */
+const CLOSE_ABNORMAL = 1006;
 /** The close-reason bound, in UTF-8 bytes (RFC 6455 5.5: 125 - 2). */
 const MAX_REASON_BYTES = 123;
 const FIRST_POLL_MS = 1, LAST_POLL_MS = 32;
@@ -79,6 +85,8 @@ export class WebSocketSource extends BaseSource {
   /** The loop the poll is scheduled on (it may have been detached since). */
   private pollLoop: IOLoop | undefined;
   private pollMs = FIRST_POLL_MS;
+  /** After an error event: the host timer that ends the source if no close event follows. */
+  private closeWait: ReturnType<typeof setTimeout> | undefined;
 
   constructor(readonly socket: WebSocketLike, options: WebSocketSourceOptions = {}) {
     super();
@@ -149,6 +157,7 @@ export class WebSocketSource extends BaseSource {
     if (this.closedByOwner) return;
     if (this.socket.readyState < CLOSING) this.socket.close(code, reason);
     this.closedByOwner = true;
+    this.stopWaitingForClose();
     this.code ??= code ?? 1000;
     this.reason ??= reason ?? "";
     this.messages.clear();
@@ -185,21 +194,31 @@ export class WebSocketSource extends BaseSource {
   private readonly onOpen = (): void => { this.updateWritable(); };
 
   private readonly onClose = (event: { code?: number; reason?: string }): void => {
-    if (this.ended && this.code === undefined) {
-      // It ended on an error event; the close that followed says how.
-      this.code = event.code;
-      this.reason = event.reason ?? "";
-    }
+    this.stopWaitingForClose();
     this.end(event.code, event.reason ?? "", this.error);
   };
 
-  /** The source ends on an error event, not on the close event that should
-   *  follow it: Node's WebSocket, closed while connecting, sends none. If the
-   *  close comes, it fills in closeCode and closeReason. */
+  /** An error event is followed by a close event, in the same task in
+   *  browsers: the source ends on that close, so that ERROR comes with its
+   *  code and reason. Node's WebSocket sends no close after a failed
+   *  connection: a host timer (the next macrotask, after the task that fired
+   *  `error`) ends the source with 1006, the code RFC 6455 (7.1.5) gives a
+   *  connection that closed without a close frame. */
   private readonly onError = (event: { error?: unknown; message?: string }): void => {
-    if (this.ended) return;
-    this.end(undefined, "", event.error ?? new Error(`WebSocketSource: ${event.message || "the socket failed"}`));
+    if (this.ended || this.closeWait !== undefined) return;
+    const error = event.error ?? new Error(`WebSocketSource: ${event.message || "the socket failed"}`);
+    this.failure = error;
+    this.closeWait = setTimeout(() => {
+      this.closeWait = undefined;
+      this.end(CLOSE_ABNORMAL, "", error);
+    }, 0);
   };
+
+  private stopWaitingForClose(): void {
+    if (this.closeWait === undefined) return;
+    clearTimeout(this.closeWait);
+    this.closeWait = undefined;
+  }
 
   /** Closes the socket from this side because of `error`, with `code` (or
    *  its 4xxx twin where the platform refuses it) and `reason`. */

@@ -1,88 +1,94 @@
-// `npm pack` makes a tarball holding dist/, the types, README.md and
-// LICENSE; installed from that file, the package works as a user imports
-// it: in a Node project (and its types check), and in a Vite app opened in
-// Chromium (which needs the tarball's core.wasm emitted as an app asset).
-import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+// The packed tarball (tarball.ts) holds dist/, the types, README.md,
+// CHANGELOG.md and LICENSE; installed from that file, the package works as a
+// user imports it: its types check in a Node-only TypeScript project, and a
+// Vite app opened in Chromium loads it (with the tarball's core.wasm emitted
+// as an app asset) and runs timeouts and a WebSocket round trip.
+import { copyFileSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { execFileSync } from "node:child_process";
 import { build, createServer, preview } from "vite";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startServer } from "../../demo/server.js";
 import { findChromium } from "../chromium.js";
 import { fixtureResult, launchChromium, openPage } from "../pages/chromium-page.js";
-import { npm } from "./npm.js";
+import { scratchProject } from "./scratch.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const fixture = fileURLToPath(new URL("../pages/fixture", import.meta.url));
 const tsc = join(root, "node_modules/typescript/bin/tsc");
 const chromium = findChromium();
 
-interface PackedFile { path: string; size: number }
-
-let scratch: string;
-let app: string;
-let packed: PackedFile[];
-
-const NODE_MAIN = `import { IOLoop } from "wasm-ioloop";
-const loop = await IOLoop.create();
-const fired = await loop.run(() => new Promise((resolve) => {
-  const fired = [];
-  loop.callLater(20, () => { fired.push(20); resolve(fired); });
-  loop.callLater(5, () => fired.push(5));
-}));
-loop.close();
-console.log(JSON.stringify(fired));
-`;
-
-const TYPES_CHECK = `import { IOLoop, READ, type Timeout } from "wasm-ioloop";
-const loop: IOLoop = await IOLoop.create();
+/** Every public name, used as a user uses it, in the 0.2 API (timers are numbers). */
+const TYPES_CHECK = `import { IOLoop, IOStream, PeriodicCallback, READ, WebSocketSource, type Timeout } from "wasm-ioloop";
+const loop: IOLoop = await IOLoop.create({ sliceMs: 8 });
 const timeout: Timeout = loop.callLater(1, (n: number) => n + READ, 1);
+const deadline: number | undefined = loop.deadlineOf(timeout);
+const moved: boolean = loop.refreshTimeout(timeout);
 const removed: boolean = loop.removeTimeout(timeout);
 // @ts-expect-error: a plain number (a delay) is not a Timeout
 loop.removeTimeout(5);
-void removed;
+new PeriodicCallback(loop, () => {}, 10).start();
+export const used = [deadline, moved, removed, IOStream, WebSocketSource];
 `;
 
-// One scratch project serves as both the Node project (node-main.js,
-// check.ts) and the Vite app (index.html, main.js from the page fixture),
-// so the tarball is installed once.
+/** The compiler options of a strict project that checks every declaration file. */
+const STRICT = {
+  target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, skipLibCheck: false, noEmit: true,
+};
+
+/** Projects the types must compile in: Node-only without any @types, Node with @types/node, a page's (DOM). */
+const PROJECTS: Record<string, object> = {
+  "tsconfig.json": { lib: ["ES2022"], types: [] },
+  "tsconfig.node.json": { lib: ["ES2022"], types: ["node"], typeRoots: [join(root, "node_modules/@types")] },
+  "tsconfig.dom.json": { lib: ["ES2022", "DOM"], types: [] },
+};
+
+let app: string;
+let removeApp: () => void;
+
+// One scratch project serves as both the Node project (check.ts) and the
+// Vite app (index.html, main.js from the page fixture).
 beforeAll(() => {
-  scratch = mkdtempSync(join(tmpdir(), "wasm-ioloop-package-"));
-  const [report] = JSON.parse(npm(["pack", "--json", "--pack-destination", scratch], root));
-  packed = report.files;
-  app = join(scratch, "app");
-  mkdirSync(app);
-  writeFileSync(join(app, "package.json"), JSON.stringify({ name: "scratch-app", private: true, type: "module" }));
-  writeFileSync(join(app, "node-main.js"), NODE_MAIN);
+  ({ dir: app, remove: removeApp } = scratchProject());
   writeFileSync(join(app, "check.ts"), TYPES_CHECK);
+  for (const [name, options] of Object.entries(PROJECTS)) {
+    writeFileSync(join(app, name), JSON.stringify({ compilerOptions: { ...STRICT, ...options }, files: ["check.ts"] }));
+  }
   for (const file of ["index.html", "main.js"]) copyFileSync(join(fixture, file), join(app, file));
-  npm(["install", "--offline", "--no-package-lock", join(scratch, report.filename)], app);
 });
 
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+afterAll(() => removeApp());
 
 describe("the packed tarball", () => {
-  it("holds dist/ (bundles, core.wasm, types), README.md, LICENSE and package.json, nothing else", () => {
-    const paths = packed.map((file) => file.path);
-    expect(paths.filter((path) => !path.startsWith("dist/"))).toEqual(expect.arrayContaining(["LICENSE", "README.md", "package.json"]));
-    expect(paths.filter((path) => !/^dist\/|^(LICENSE|README\.md|package\.json)$/.test(path))).toEqual([]);
-    for (const needed of ["dist/runtime/browser.js", "dist/runtime/node.js", "dist/runtime/workerd.js", "dist/runtime/core.wasm", "dist/index.d.ts"]) {
-      expect(paths).toContain(needed);
+  it("holds the three runtime bundles with their maps, core.wasm, one declaration file, README, CHANGELOG, LICENSE", () => {
+    const paths = inject("packedFiles").map((file) => file.path).sort();
+    expect(paths).toEqual([
+      "CHANGELOG.md", "LICENSE", "README.md", "dist/index.d.ts",
+      "dist/runtime/browser.js", "dist/runtime/browser.js.map", "dist/runtime/core.wasm",
+      "dist/runtime/node.js", "dist/runtime/node.js.map", "dist/runtime/workerd.js", "dist/runtime/workerd.js.map",
+      "package.json",
+    ]);
+  });
+
+  it("ships source maps that carry the sources they map", () => {
+    for (const runtime of ["browser", "node", "workerd"]) {
+      const map = JSON.parse(readFileSync(join(app, `node_modules/wasm-ioloop/dist/runtime/${runtime}.js.map`), "utf8"));
+      expect(map.sources.length, runtime).toBeGreaterThan(10);
+      expect(map.sourcesContent?.length, runtime).toBe(map.sources.length);
+      expect(map.sourcesContent.every((text: unknown) => typeof text === "string" && text.length > 0), runtime).toBe(true);
     }
-    expect(paths.filter((path) => path.endsWith(".wasm"))).toEqual(["dist/runtime/core.wasm"]);
   });
 });
 
-describe("installed into a Node project", () => {
-  it("imports by name and runs timeouts in order", () => {
-    expect(execFileSync(process.execPath, ["node-main.js"], { cwd: app, encoding: "utf8" }).trim()).toBe("[5,20]");
+describe("installed into a TypeScript project", () => {
+  it("type-checks in a Node-only project: no DOM library, no @types, no skipLibCheck", () => {
+    execFileSync(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: app, encoding: "utf8" });
   });
 
-  it("gives TypeScript its types", () => {
-    execFileSync(process.execPath, [tsc, "--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext",
-      "--target", "es2022", "check.ts"], { cwd: app, encoding: "utf8" });
+  it("type-checks beside @types/node, and beside the DOM library", () => {
+    execFileSync(process.execPath, [tsc, "-p", "tsconfig.node.json"], { cwd: app, encoding: "utf8" });
+    execFileSync(process.execPath, [tsc, "-p", "tsconfig.dom.json"], { cwd: app, encoding: "utf8" });
   });
 });
 

@@ -1,5 +1,7 @@
-// The package as a user gets it: `npm pack`, then installed from the
-// tarball into a scratch Node project and a scratch Vite app.
+// The package as a user gets it: packed once (tarball.ts), then installed
+// from the tarball into scratch projects: each example of examples/ in its
+// runtime, a Node project's type check, a Vite app; and the package's
+// metadata checked by publint and arethetypeswrong.
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -8,6 +10,7 @@ export default defineConfig({
     root: new URL(".", import.meta.url).pathname,
     include: ["**/*.test.ts"],
     environment: "node",
+    globalSetup: ["./tarball.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

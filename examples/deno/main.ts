@@ -1,0 +1,22 @@
+// Four connections, each with an idle timeout: "d" is closed and its timeout
+// removed; "b" shows activity and its timeout is re-armed in place.
+import { IOLoop, type Timeout } from "wasm-ioloop";
+
+/** Each connection's name and idle timeout, in milliseconds. */
+const connections: [string, number][] = [["a", 100], ["b", 100], ["c", 120], ["d", 110]];
+
+const loop = await IOLoop.create();
+const idle = await loop.run(() => new Promise<string[]>((resolve) => {
+  const order: string[] = [];
+  const timeouts = new Map<string, Timeout>();
+  for (const [name, idleMs] of connections) {
+    timeouts.set(name, loop.callLater(idleMs, () => {
+      order.push(name);
+      if (order.length === 3) resolve(order);
+    }));
+  }
+  loop.callLater(10, () => loop.removeTimeout(timeouts.get("d")!));   // d closed: its timeout goes
+  loop.callLater(40, () => loop.refreshTimeout(timeouts.get("b")!));  // b active: now due at 140 ms
+}), { timeoutMs: 1_000 });
+loop.close();
+console.log(`idle in order: ${idle.join(", ")}`);
