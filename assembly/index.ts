@@ -7,7 +7,7 @@
 
 export { READ, WRITE, ERROR } from "./events";
 export {
-  timerSetLane, timerSchedule, timerCancel, timerMove, timerRefresh, timerDeadline, timerClaim,
+  timerSetLane, timerSchedule, timerCancel, timerRefresh, timerDeadline, timerClaim,
   timerNextDeadline, timerPendingCount,
   ERR_BAD_DEADLINE, ERR_TOO_MANY_TIMERS, SLOT_BITS, LANE_BITS,
 } from "./timers";

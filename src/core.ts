@@ -10,8 +10,10 @@
 //     grow memory: the dispatch list is read where it lies, through a view
 //     made again whenever memory has grown (listWord);
 //   - the core returns codes and never throws, but it can trap (memory that
-//     cannot grow). A trap leaves the instance in an unknown state, so the
-//     first one marks this Core failed and every later call throws the cause.
+//     cannot grow). A trap leaves the instance in an unknown state: the first
+//     one marks this Core failed, its loop fails with it and never calls it
+//     again (the loop's state machine keeps that: src/loop/ioloop.ts), and
+//     the core is never pooled.
 //
 // Cores are pooled: each instance has a lane, its number among the cores of
 // the process, which the core puts in every timer id, so that no two loops
@@ -21,6 +23,7 @@
 // new loop the instantiation.
 
 import { ERROR, READ, WRITE } from "./events.js";
+import { messageOf } from "./errors.js";
 import { checkFunction } from "./validate.js";
 
 type Global = { value: number };
@@ -35,7 +38,6 @@ export interface CoreExports {
   timerSetLane(lane: number): number;
   timerSchedule(deadline: number, delay: number): number;
   timerCancel(id: number): number;
-  timerMove(id: number, deadline: number): number;
   timerRefresh(id: number, now: number): number;
   timerDeadline(id: number): number;
   timerClaim(slot: number): number;
@@ -96,15 +98,12 @@ const WASM_PAGE = 65536;
 
 /** Raised when the core has trapped; the loop that owned it has failed. */
 export class CoreTrap extends Error {
-  constructor(cause: unknown, why = describe(cause)) {
+  constructor(cause: unknown, why = messageOf(cause)) {
     super(`wasm-ioloop: the WebAssembly core trapped: ${why}`, { cause });
     this.name = "CoreTrap";
   }
 }
 
-function describe(cause: unknown): string {
-  return cause instanceof Error ? cause.message : String(cause);
-}
 
 /** Reads the shared numbers from a module's exports, and refuses a module
  *  whose event bits are not the ones this host exports to users (READ,
@@ -219,18 +218,13 @@ export class Core {
     // say what that means when the memory is at its cap.
     const full = this.maxBytes !== undefined && this.memory.buffer.byteLength + WASM_PAGE > this.maxBytes;
     this.failure = full
-      ? new CoreTrap(cause, `out of memory: its linear memory is at maxMemoryBytes (${this.maxBytes} bytes) (${describe(cause)})`)
+      ? new CoreTrap(cause, `out of memory: its linear memory is at maxMemoryBytes (${this.maxBytes} bytes) (${messageOf(cause)})`)
       : new CoreTrap(cause);
     throw this.failure;
   }
 
-  private guard(): void {
-    if (this.failure) throw this.failure;
-  }
-
   /** A new timer id, or throws RangeError when 4M timers are pending. */
   schedule(where: string, deadline: number, delay: number): number {
-    this.guard();
     let id: number;
     try { id = this.core.timerSchedule(deadline, delay); } catch (e) { this.trap(e); }
     if (id < 0) {
@@ -252,54 +246,48 @@ export class Core {
   /** True if the timer was pending (or due and not yet run) and is now
    *  removed. Any number is safe to pass: the core refuses what it did not
    *  issue. */
-  cancelTimer(id: number): boolean { this.guard(); return this.core.timerCancel(id) === 1; }
+  cancelTimer(id: number): boolean { return this.core.timerCancel(id) === 1; }
 
-  /** True if the timer was moved to `deadline`, keeping its id. */
-  move(id: number, deadline: number): boolean { this.guard(); return this.core.timerMove(id, deadline) === 1; }
 
   /** Re-arms the timer for now + its delay, keeping its id: the new
    *  deadline, or NaN if the id is not one it can re-arm. */
-  refreshTimer(id: number, now: number): number { this.guard(); return this.core.timerRefresh(id, now); }
+  refreshTimer(id: number, now: number): number { return this.core.timerRefresh(id, now); }
 
   /** A pending timer's deadline, or NaN. */
-  deadline(id: number): number { this.guard(); return this.core.timerDeadline(id); }
+  deadline(id: number): number { return this.core.timerDeadline(id); }
 
   /** Before running the timeout of list entry `slot`: true if it is still
    *  due; it is then the one running. claim(-1) when none runs any more. */
   claim(slot: number): boolean { return this.core.timerClaim(slot) === 1; }
 
-  nextDeadline(): number { this.guard(); return this.core.timerNextDeadline(); }
-  timerCount(): number { this.guard(); return this.core.timerPendingCount(); }
-  callbackQueueLength(): number { this.guard(); return this.core.callbackCount(); }
-  readySourceCount(): number { this.guard(); return this.core.sourceListedCount(); }
+  nextDeadline(): number { return this.core.timerNextDeadline(); }
+  timerCount(): number { return this.core.timerPendingCount(); }
+  callbackQueueLength(): number { return this.core.callbackCount(); }
+  readySourceCount(): number { return this.core.sourceListedCount(); }
 
   /** True if the next iteration should start at once, not at a deadline. */
   hasImmediateWork(): boolean {
-    this.guard();
     return this.core.callbackCount() > 0 || this.core.sourceListedCount() > 0;
   }
 
   /** Queues a callback slot. */
   queueCallback(): number {
-    this.guard();
     try { return this.core.callbackAdd(); } catch (e) { this.trap(e); }
   }
 
   addSource(interest: number): number {
-    this.guard();
     let slot: number;
     try { slot = this.core.sourceAdd(interest); } catch (e) { this.trap(e); }
     this.check(slot, "addHandler");
     return slot;
   }
 
-  removeSource(slot: number): void { this.guard(); this.check(this.core.sourceRemove(slot), "removeHandler"); }
+  removeSource(slot: number): void { this.check(this.core.sourceRemove(slot), "removeHandler"); }
   setInterest(slot: number, interest: number): void {
-    this.guard();
     this.check(this.core.sourceSetInterest(slot, interest), "updateHandler");
   }
-  setReady(slot: number, events: number): void { this.guard(); this.check(this.core.sourceSetReady(slot, events), "setReady"); }
-  clearReady(slot: number, events: number): void { this.guard(); this.check(this.core.sourceClearReady(slot, events), "clearReady"); }
+  setReady(slot: number, events: number): void { this.check(this.core.sourceSetReady(slot, events), "setReady"); }
+  clearReady(slot: number, events: number): void { this.check(this.core.sourceClearReady(slot, events), "clearReady"); }
 
   /** Every source code is checked: the host validates first, so an error
    *  code here means the two halves disagree, which must not pass silently. */
@@ -312,7 +300,6 @@ export class Core {
   /** Decides the iteration at `now`: the list's counts are then in
    *  listCallbacks, listTimeouts and listSources, its entries in listWord. */
   decideIteration(now: number): void {
-    this.guard();
     let address: number;
     try { address = this.core.runIteration(now); } catch (e) { this.trap(e); }
     this.listAddress = (address >> 2) + this.constants.headerWords;
@@ -336,5 +323,5 @@ export class Core {
   /** 0 when the core's internal invariants hold, else a code (see
    *  assembly/lifecycle.ts); undefined for a core built without the check
    *  (the release build). */
-  invariantCode(): number | undefined { this.guard(); return this.core.checkInvariants?.(); }
+  invariantCode(): number | undefined { return this.core.checkInvariants?.(); }
 }

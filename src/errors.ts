@@ -13,7 +13,12 @@ export class TimeoutError extends Error {
  *  stream promise rejects with it, and every later call throws it. */
 export class LoopFailedError extends Error {
   constructor(cause: unknown) {
-    super(`wasm-ioloop: the loop has failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    super(`wasm-ioloop: the loop has failed: ${messageOf(cause)}`, { cause });
     this.name = "LoopFailedError";
   }
+}
+
+/** What a cause says, for a message that wraps it. */
+export function messageOf(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause);
 }
