@@ -43,7 +43,11 @@ export abstract class HostLoop {
 
   run<T>(body: () => T | Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.addCallback(() => { Promise.resolve().then(body).then(resolve, reject); });
+      this.addCallback(() => {
+        let result: T | Promise<T>;
+        try { result = body(); } catch (error) { reject(error); return; }
+        Promise.resolve(result).then(resolve, reject);
+      });
     });
   }
 
