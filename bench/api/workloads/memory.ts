@@ -7,8 +7,9 @@
 //
 // "ids kept": the user keeps every id or handle in an array made before the
 // first reading, so the row counts what keeping them adds beyond the
-// array's own slots (nothing for a small integer; a heap number or a handle
-// object is counted). "ids dropped": the user keeps nothing and the loop
+// array's own slots. The array holds any value, as an object's field does:
+// a small integer is stored in place, a number past V8's small integers as
+// a 16-byte heap number, and both are counted, as a handle object is. "ids dropped": the user keeps nothing and the loop
 // alone holds its timers. The host's timers are not in the second row: a
 // Node timer dropped by the user can no longer be cleared, and its list
 // holds the same handle either way.
@@ -38,7 +39,7 @@ function fillDropped(timers: TimerLoop, delays: Float64Array, fn: Fn): void {
 async function bytesPerTimeout(env: Env, peer: TimerPeer, delays: Float64Array, keep: boolean): Promise<number> {
   const n = delays.length;
   const timers = await peer.create();
-  const ids: unknown[] = keep ? new Array(n).fill(0) : [];
+  const ids: unknown[] = keep ? new Array(n).fill(null) : [];
   const fn = (): void => {};
   const before = await held(env);
   if (keep) fillKept(timers, delays, fn, ids);
