@@ -22,7 +22,7 @@ export interface ApiSuiteOptions {
 export async function runApiSuite(env: Env, wasm: Uint8Array<ArrayBuffer>, options: ApiSuiteOptions): Promise<Row[]> {
   const quick = options.quick === true;
   const module = await WebAssembly.compile(wasm);
-  const timers = timerPeers(module);
+  const timers = timerPeers(module, wasm);
   const rows: Row[] = [];
   const step = async (made: Row[]): Promise<void> => {
     rows.push(...made);

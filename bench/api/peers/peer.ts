@@ -23,7 +23,10 @@ export interface TimerLoop<H = unknown> {
 
 export interface TimerPeer {
   name: string;
-  create(): Promise<TimerLoop>;
+  /** A new loop. With `fresh`, one that owns nothing made before it: for
+   *  the loop under test, a core of its own instead of one a closed loop
+   *  gave back to the pool (whose memory has already grown). */
+  create(options?: { fresh?: boolean }): Promise<TimerLoop>;
 }
 
 /** A way to run a function soon, after the current one. */

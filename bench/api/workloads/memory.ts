@@ -1,7 +1,8 @@
 // memory: bytes per pending timeout, through each design's public API. N
 // timeouts with whole-millisecond delays over a minute (an hour ahead, so
-// none fires) are scheduled on a loop made beforehand (its fixed cost is not
-// per timeout); the growth of the JS heap plus the memory outside it
+// none fires) are scheduled on a fresh loop made beforehand (its fixed cost
+// is not per timeout; a loop reusing a pooled core would not show the
+// growth of a core's memory, which it keeps for reuse); the growth of the JS heap plus the memory outside it
 // (ArrayBuffers and wasm memory: Node's process.memoryUsage().external),
 // after full collections, is divided by N.
 //
@@ -38,7 +39,7 @@ function fillDropped(timers: TimerLoop, delays: Float64Array, fn: Fn): void {
 
 async function bytesPerTimeout(env: Env, peer: TimerPeer, delays: Float64Array, keep: boolean): Promise<number> {
   const n = delays.length;
-  const timers = await peer.create();
+  const timers = await peer.create({ fresh: true });
   const ids: unknown[] = keep ? new Array(n).fill(null) : [];
   const fn = (): void => {};
   const before = await held(env);
