@@ -6,6 +6,7 @@
 
 import { IOLoop } from "../../../src/index";
 import { FlatHeapLoop } from "./best-js";
+import { channelQueue } from "./host-task";
 import type { CallbackPeer, CallbackQueue, Fn } from "./peer";
 import { BEST_JS, WASM_IOLOOP } from "./timers";
 
@@ -37,20 +38,10 @@ class Immediates implements CallbackQueue {
 
 /** One message per callback; the receiving port calls them in order. */
 class ChannelMessages implements CallbackQueue {
-  private readonly channel = new MessageChannel();
-  private pending: Fn[] = [];
-  private head = 0;
-  constructor() {
-    this.channel.port1.onmessage = () => {
-      const fn = this.pending[this.head];
-      this.pending[this.head++] = undefined as unknown as Fn;
-      if (this.head === this.pending.length) { this.pending.length = 0; this.head = 0; }
-      fn();
-    };
-  }
-  add(fn: Fn): void { this.pending.push(fn); this.channel.port2.postMessage(0); }
+  private readonly channel = channelQueue();
+  add(fn: Fn): void { this.channel.queue(fn); }
   async run<T>(body: () => T | Promise<T>): Promise<T> { return body(); }
-  close(): void { this.channel.port1.close(); this.channel.port2.close(); }
+  close(): void { this.channel.close(); }
 }
 
 export function callbackPeers(module: WebAssembly.Module): CallbackPeer[] {
