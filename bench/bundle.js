@@ -28,3 +28,8 @@ async function bundle(entry, outDir) {
 export function bundleSuite(runner) {
   return bundle(`${root}/bench/suite.ts`, `${root}/bench/.build/${runner}/suite`);
 }
+
+/** The public-API suite (bench/api/suite.ts), unminified likewise. */
+export function bundleApiSuite(runner) {
+  return bundle(`${root}/bench/api/suite.ts`, `${root}/bench/.build/${runner}/api`);
+}

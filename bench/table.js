@@ -2,7 +2,7 @@
 // the ratio against the row's baseline, written so that above 1x means better
 // than the baseline (faster, smaller, more calls per second).
 
-function format(value) {
+export function format(value) {
   if (!Number.isFinite(value)) return String(value);
   const abs = Math.abs(value);
   if (abs >= 1e6) return `${(value / 1e6).toFixed(2)}M`;
@@ -29,7 +29,7 @@ export function header(meta) {
 }
 
 /** One cell: the median, and the ratio unless this is the baseline. */
-function cell(row, peer) {
+export function cell(row, peer) {
   const figure = row.values[peer];
   if (!figure) return "-";
   const r = ratio(row, figure.median);

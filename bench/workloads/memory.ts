@@ -20,7 +20,7 @@ const SPAN_MS = 60_000;
 /** Bytes held after full collections. Memory outside the JS heap (wasm
  *  memory, typed arrays) is given back after the GC that found it dead, so
  *  collect, let the host run, and collect again. */
-async function held(env: Env): Promise<number> {
+export async function held(env: Env): Promise<number> {
   env.gc!();
   await breathe();
   env.gc!();

@@ -1,0 +1,37 @@
+// Every public-API workload, in order, with the sizes and rounds of a full
+// run. The same module runs in Node (bench/api/run.js) and in Chromium
+// (bench/api/browser.js); the runner passes the core's bytes, what its
+// runtime can measure, and Node's EventEmitter where there is one.
+
+import { breathe, type Env, type Row } from "../harness";
+import { timerPeers } from "./peers/timers";
+import { callbackPeers } from "./peers/callbacks";
+import { dispatchPeers, type EmitterLike } from "./peers/dispatch";
+import { memory } from "./workloads/memory";
+import { fire } from "./workloads/fire";
+import { liveOperations } from "./workloads/live";
+import { callbacks } from "./workloads/callbacks";
+import { dispatch } from "./workloads/dispatch";
+
+export interface ApiSuiteOptions {
+  /** Tiny sizes, one round each: for checking that the suite works. */
+  quick?: boolean;
+  EventEmitter?: new () => EmitterLike;
+}
+
+export async function runApiSuite(env: Env, wasm: Uint8Array<ArrayBuffer>, options: ApiSuiteOptions): Promise<Row[]> {
+  const quick = options.quick === true;
+  const module = await WebAssembly.compile(wasm);
+  const timers = timerPeers(module, wasm);
+  const rows: Row[] = [];
+  const step = async (made: Row[]): Promise<void> => {
+    rows.push(...made);
+    await breathe();
+  };
+  await step(await memory(env, timers, quick ? [1e3] : [1e5, 1e6], quick ? 1 : 3));
+  await step(await fire(env, timers, quick ? [1e3] : [1e5, 1e6], quick ? 1 : 5));
+  await step(await liveOperations(env, timers, quick ? 1e3 : 1e5, quick ? 1e3 : 3e5, quick ? 1 : 7));
+  await step(await callbacks(env, callbackPeers(module), quick ? { batch: 1e3, chain: 1e2 } : { batch: 1e6, chain: 1e5 }, quick ? 1 : 5));
+  await step(await dispatch(env, dispatchPeers(module, options.EventEmitter), quick ? [10] : [10, 1000], quick ? 1e3 : 1e6, quick ? 1 : 5));
+  return rows;
+}
