@@ -2,8 +2,9 @@
 // headline table, made from the results files: for each runtime, one row per
 // workload and one column per peer (each figure with its ratio against the
 // row's baseline, above 1x better than it), then the targets' verdicts.
-// Markdown, to stdout.
+// Markdown, to stdout. bench/docs.js writes the same into the docs.
 import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { cell } from "../table.js";
 import { renderApiTargets } from "./targets.js";
 
@@ -44,15 +45,22 @@ function headline(name, { meta, rows }) {
   return [intro, ...TABLES.map((wanted) => table(rows, wanted)).filter(Boolean)].join("\n\n");
 }
 
-const [nodeFile = "bench/results/api-node.json", browserFile = "bench/results/api-browser.json"] = process.argv.slice(2);
-const runs = {};
-for (const [name, file] of [["Node", nodeFile], ["Chromium", browserFile]]) {
-  if (existsSync(file)) runs[name] = JSON.parse(readFileSync(file, "utf8"));
+/** The headline of each run (by runtime name), then the targets' verdicts. */
+export function renderHeadline(runs) {
+  const parts = Object.entries(runs).map(([name, run]) => headline(name, run));
+  parts.push(`**Targets**, each a ratio measured in one run:\n\n${renderApiTargets(runs)}`);
+  return parts.join("\n\n");
 }
-if (Object.keys(runs).length === 0) {
-  console.error(`bench/api/headline.js: neither ${nodeFile} nor ${browserFile} exists; run npm run bench:api first`);
-  process.exit(1);
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const [nodeFile = "bench/results/api-node.json", browserFile = "bench/results/api-browser.json"] = process.argv.slice(2);
+  const runs = {};
+  for (const [name, file] of [["Node", nodeFile], ["Chromium", browserFile]]) {
+    if (existsSync(file)) runs[name] = JSON.parse(readFileSync(file, "utf8"));
+  }
+  if (Object.keys(runs).length === 0) {
+    console.error(`bench/api/headline.js: neither ${nodeFile} nor ${browserFile} exists; run npm run bench:api first`);
+    process.exit(1);
+  }
+  console.log(renderHeadline(runs));
 }
-const parts = Object.entries(runs).map(([name, run]) => headline(name, run));
-parts.push(`**Targets**, each a ratio measured in one run:\n\n${renderApiTargets(runs)}`);
-console.log(parts.join("\n\n"));

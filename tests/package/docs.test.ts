@@ -17,7 +17,11 @@ describe("the documentation", () => {
   it("shows the benchmark tables that bench/docs.js makes from bench/results/*.json", () => {
     const text = read("docs/benchmarks.md");
     expect(text).toMatch(/<!-- generated: node -->/);
+    expect(text).toMatch(/<!-- generated: api -->/);
     expect(regenerate(text)).toBe(text);
+    const readme = read("README.md");
+    expect(readme).toMatch(/<!-- generated: api-targets -->/);
+    expect(regenerate(readme)).toBe(readme);
   });
 
   it("links only to files that exist", () => {
