@@ -73,6 +73,14 @@ export class Timers extends DurableObject<Env> {
     this.ctx.storage.sql.exec("INSERT INTO alarms (retry_count, outcome, instance) VALUES (?, ?, ?)", info?.retryCount ?? -1, outcome, this.instance);
   }
 
+  private counts(): { stored: number; armed: number; rowsWritten: number } {
+    return {
+      stored: this.ctx.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM ioloop_durable_timeouts").one().n,
+      armed: this.loop.stats().pendingTimeouts,
+      rowsWritten: this.timeouts.stats().rowsWritten,
+    };
+  }
+
   override async fetch(request: Request): Promise<Response> {
     const operation = new URL(request.url).pathname.split("/")[2] as keyof typeof this.operations;
     const body: any = request.method === "POST" ? await request.json() : {};
@@ -115,6 +123,18 @@ export class Timers extends DurableObject<Env> {
         throw new Error("the application's transaction failed");
       });
     },
+    /** Makes one bad call, in here where a function or a Date can be passed,
+     *  and says what it threw and whether anything was stored or armed. */
+    refuse: ({ kind }: { kind: keyof typeof badCalls }) => {
+      const before = this.counts();
+      let thrown: { name: string; message: string } | undefined;
+      try {
+        badCalls[kind](this.timeouts);
+      } catch (error) {
+        thrown = { name: (error as Error).name, message: (error as Error).message };
+      }
+      return { thrown, before, after: this.counts() };
+    },
     state: () => ({
       instance: this.instance,
       instancesMade,
@@ -131,6 +151,25 @@ export class Timers extends DurableObject<Env> {
     alarmAt: async () => ({ alarmAt: await this.ctx.storage.getAlarm() }),
   };
 }
+
+const cycle: Record<string, unknown> = {};
+cycle.self = cycle;
+
+/** One bad call of each kind the API must refuse before storing anything. */
+const badCalls = {
+  unknownTask: (t: DurableTimeouts) => t.scheduleAfter(10, "no-such-task"),
+  functionPayload: (t: DurableTimeouts) => t.scheduleAfter(10, "record", { run: () => 1 }),
+  cyclicPayload: (t: DurableTimeouts) => t.scheduleAfter(10, "record", cycle),
+  datePayload: (t: DurableTimeouts) => t.scheduleAfter(10, "record", new Date()),
+  oversizePayload: (t: DurableTimeouts) => t.scheduleAfter(10, "record", "x".repeat(20_000)),
+  nanDate: (t: DurableTimeouts) => t.scheduleAt(NaN, "record"),
+  invalidDate: (t: DurableTimeouts) => t.scheduleAt(new Date("not a date"), "record"),
+  infiniteDate: (t: DurableTimeouts) => t.scheduleAt(Infinity, "record"),
+  stringDate: (t: DurableTimeouts) => t.scheduleAt("tomorrow" as unknown as number, "record"),
+  infiniteDelay: (t: DurableTimeouts) => t.scheduleAfter(Infinity, "record"),
+  zeroPeriod: (t: DurableTimeouts) => t.scheduleAfter(10, "record", null, { periodMs: 0 }),
+  rescheduleToNaN: (t: DurableTimeouts) => t.reschedule(1 as DurableTimeout, NaN),
+};
 
 export default {
   fetch(request, env): Promise<Response> {
