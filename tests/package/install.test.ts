@@ -61,10 +61,11 @@ beforeAll(() => {
 afterAll(() => removeApp());
 
 describe("the packed tarball", () => {
-  it("holds the three runtime bundles with their maps, core.wasm, one declaration file, README, CHANGELOG, LICENSE", () => {
+  it("holds the three runtime bundles with their maps, core.wasm, one declaration file, the durable entry, README, CHANGELOG, LICENSE", () => {
     const paths = inject("packedFiles").map((file) => file.path).sort();
     expect(paths).toEqual([
-      "CHANGELOG.md", "LICENSE", "README.md", "dist/index.d.ts",
+      "CHANGELOG.md", "LICENSE", "README.md",
+      "dist/durable/index.d.ts", "dist/durable/index.js", "dist/durable/index.js.map", "dist/index.d.ts",
       "dist/runtime/browser.js", "dist/runtime/browser.js.map", "dist/runtime/core.wasm",
       "dist/runtime/node.js", "dist/runtime/node.js.map", "dist/runtime/workerd.js", "dist/runtime/workerd.js.map",
       "package.json",

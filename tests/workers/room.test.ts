@@ -7,8 +7,6 @@ const { IDLE_TIMEOUT_MS, HEARTBEAT_MS } = inject("demoVars");
 const idleMs = Number(IDLE_TIMEOUT_MS), heartbeatMs = Number(HEARTBEAT_MS);
 /** Keep-alive pings come this often: well inside the idle timeout. */
 const PING_MS = idleMs / 10;
-/** The Room's documented close code for an idle connection. */
-const IDLE_CLOSE_CODE = 4000;
 
 let clients: RoomClient[] = [];
 afterEach(async () => {
@@ -47,16 +45,20 @@ describe("Room", () => {
     const [silent] = await joinAll(name, 1);
     const chatty = await joinAll(name, 3, PING_MS);
 
-    const { code, reason } = await silent.closed;
-    expect(code).toBe(IDLE_CLOSE_CODE);
-    expect(reason).toBe("idle timeout");
+    // The room closes it (its close frame arrives) once the idle timeout has
+    // passed. Local workerd ends the connection of a hibernatable socket only
+    // when the object next goes quiet, so the client's close event (and the
+    // code, 4000) can come much later: hibernation.test.ts waits for it in a
+    // room without short heartbeats.
+    const stats = await statsWhen(name, (s) => s.idleClosed === 1, idleMs * 5);
     expect(Date.now() - started).toBeGreaterThanOrEqual(idleMs - 50);
+    await expect.poll(() => silent.closeFrameReceived).toBe(true);
+    expect(stats).toMatchObject({ connections: 3, peerClosed: 0 });
 
     // A whole idle period later, every chatty client is still connected.
     await new Promise((resolve) => setTimeout(resolve, idleMs * 1.5));
     for (const client of chatty) expect(client.socket.readyState).toBe(client.socket.OPEN);
-    const stats = await roomStats(name);
-    expect(stats).toMatchObject({ connections: 3, idleClosed: 1, peerClosed: 0, pendingTimeouts: 4 });
+    expect(await roomStats(name)).toMatchObject({ connections: 3, idleClosed: 1, peerClosed: 0, pendingTimeouts: 4 });
   });
 
   it("sends heartbeats on schedule, numbered without gaps", async () => {
