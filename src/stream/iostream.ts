@@ -8,9 +8,12 @@
 //
 // Invariants:
 //   - at most one read is pending; a second read() throws;
-//   - the read buffer holds more than maxBufferSize bytes only while it is
-//     serving the pending read, and a read it cannot serve by then fails the
-//     stream (StreamBufferFullError);
+//   - the read buffer holds more than maxBufferSize bytes only when the chunk
+//     just taken serves the pending read; a chunk that leaves it past the
+//     bound without serving the read fails the stream (StreamBufferFullError).
+//     The bound is absolute, as Tornado's, not relative to what the read
+//     needs: a relative one would let a peer that names the size of a read
+//     make the buffer as large as it likes;
 //   - data that arrived before the peer closed is served before any read
 //     rejects with StreamClosedError;
 //   - writes reach the sink in call order, each when the sink is WRITE-ready.
@@ -33,8 +36,13 @@ export interface IOStreamOptions {
   /** Where write() goes. Default: the source itself if it has write() (a
    *  WebSocketSource), else none (write() throws). */
   sink?: ByteSink;
-  /** Bytes the read buffer may hold beyond what the pending read needs.
-   *  Default 16 MiB. */
+  /** The most bytes the read buffer may hold while the pending read waits,
+   *  whatever that read asks for (Tornado's max_buffer_size: an absolute
+   *  bound, so that memory stays bounded even when the peer chooses the
+   *  size of a read, as a length prefix does). Only the chunk that serves
+   *  the pending read may carry the buffer past it. A read larger than this
+   *  can be served only by data that arrives in one chunk; otherwise it
+   *  fails with StreamBufferFullError. Default 16 MiB. */
   maxBufferSize?: number;
 }
 
@@ -190,7 +198,8 @@ export class IOStream {
       this.buffer.append(typeof chunk === "string" ? encoder.encode(chunk) : chunk);
       if (this.settleFromBuffer()) break;
       if (this.buffer.length > this.maxBufferSize) {
-        return this.fail(new StreamBufferFullError(`IOStream: the read buffer passed maxBufferSize (${this.maxBufferSize} bytes)`));
+        const where = READ_NAMES[this.pending.kind];
+        return this.fail(new StreamBufferFullError(`IOStream.${where}: the read buffer passed maxBufferSize (${this.maxBufferSize} bytes) before the read could be served`));
       }
     }
     this.updateInterest();
