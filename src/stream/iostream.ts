@@ -30,7 +30,7 @@ import { BYTES, NOT_YET, READ_NAMES, ReadRequest, TOO_LONG, UNTIL, UNTIL_CLOSE, 
 import { StreamBufferFullError, StreamClosedError, UnsatisfiableReadError } from "../sources/errors.js";
 import type { ByteSink, ByteSource } from "../sources/source.js";
 import { checkByteCount, encoder, toBytes } from "../sources/validate.js";
-import { checkBoolean, checkOptions, describe, hasMethods } from "../validate.js";
+import { checkBoolean, checkOptions, describe, hasMethods, isInstance } from "../validate.js";
 
 export interface IOStreamOptions {
   /** Where write() goes. Default: the source itself if it has write() (a
@@ -70,7 +70,7 @@ export class IOStream {
   private readonly stopWatchingLoop: () => void;
 
   constructor(readonly loop: IOLoop, readonly source: ByteSource, options: IOStreamOptions = {}) {
-    if (!(loop instanceof IOLoop)) throw new TypeError(`IOStream: loop must be an IOLoop, got ${describe(loop)}`);
+    if (!isInstance(loop, IOLoop)) throw new TypeError(`IOStream: loop must be an IOLoop, got ${describe(loop)}`);
     if (!hasMethods(source, "read", "close")) {
       throw new TypeError(`IOStream: source must have read() and close() (a WebSocketSource, a ReadableSource), got ${describe(source)}`);
     }
@@ -83,11 +83,15 @@ export class IOStream {
     checkByteCount("IOStream", "maxBufferSize", maxBufferSize);
     this.sink = sink;
     this.maxBufferSize = maxBufferSize;
+    // The loop's own errors would name addHandler, a call the user did not
+    // make: say first that it is IOStream that cannot start.
+    if (loop.closed) throw new Error("IOStream: the loop is closed");
+    if (loop.failed) throw loop.failed;
     this.closed = new Promise((resolve) => { this.resolveClosed = resolve; });
-    loop.addHandler(source, this.onEvents, 0);
+    watch(loop, "source", source, this.onEvents);
     if (sink !== undefined && sink !== (source as unknown)) {
       try {
-        loop.addHandler(sink, this.onEvents, 0);
+        watch(loop, "sink", sink, this.onEvents);
       } catch (error) {
         loop.removeHandler(source);
         throw error;
@@ -101,7 +105,7 @@ export class IOStream {
    *  with UnsatisfiableReadError and closes the stream. */
   readUntil(delimiter: string | Uint8Array, options: { maxBytes?: number } = {}): Promise<Uint8Array> {
     const bytes = typeof delimiter === "string" ? encoder.encode(delimiter) : delimiter;
-    if (!(bytes instanceof Uint8Array) || bytes.byteLength === 0) {
+    if (!isInstance(bytes, Uint8Array) || bytes.byteLength === 0) {
       throw new TypeError(`IOStream.readUntil: delimiter must be a non-empty string or Uint8Array, got ${describe(delimiter)}`);
     }
     checkOptions("IOStream.readUntil", options);
@@ -192,7 +196,7 @@ export class IOStream {
       const chunk = this.source.read();
       if (chunk === undefined) break;
       if (chunk === null) return this.sourceEnded();
-      if (typeof chunk !== "string" && !(chunk instanceof Uint8Array)) {
+      if (typeof chunk !== "string" && !isInstance(chunk, Uint8Array)) {
         return this.fail(new TypeError(`IOStream: source.read() gave ${describe(chunk)}, not bytes, a string, null or undefined`));
       }
       this.buffer.append(typeof chunk === "string" ? encoder.encode(chunk) : chunk);
@@ -336,5 +340,17 @@ export class IOStream {
   private want(target: unknown, events: number, current: number): number {
     if (events !== current) this.loop.updateHandler(target, events);
     return events;
+  }
+}
+
+/** Adds the stream's handler for `what`; an error of the loop's (the source
+ *  already has a handler, it is added to another loop) is rethrown as
+ *  IOStream's, the loop's message kept as the detail and the cause. */
+function watch(loop: IOLoop, what: "source" | "sink", target: unknown, onEvents: (target: unknown, events: number) => void): void {
+  try {
+    loop.addHandler(target, onEvents, 0);
+  } catch (error) {
+    if (error instanceof LoopFailedError || !(error instanceof Error)) throw error;
+    throw new Error(`IOStream: cannot watch the ${what} (${error.message})`, { cause: error });
   }
 }
