@@ -9,14 +9,32 @@ export function describe(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value);
   if (value === null) return "null";
   if (typeof value === "object") {
-    // A revoked Proxy throws on every touch, toString's tag lookup included.
-    try {
-      return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
-    } catch {
-      return "a revoked Proxy";
-    }
+    return isRevokedProxy(value) ? "a revoked Proxy" : `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
   }
   return String(value);
+}
+
+/** True for a revoked Proxy: it throws on every touch, toString's tag
+ *  lookup included (an ordinary object never does; a live Proxy may, through
+ *  its own traps, and is then taken for revoked too: unusable either way). */
+function isRevokedProxy(value: object): boolean {
+  try {
+    Object.prototype.toString.call(value);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** `value instanceof type`, false where instanceof would throw (it reads
+ *  the prototype of what may be a revoked Proxy): argument checks then say
+ *  what was expected, not what the engine could not do. */
+export function isInstance<T>(value: unknown, type: Function & { prototype: T }): value is T {
+  try {
+    return value instanceof type;
+  } catch {
+    return false;
+  }
 }
 
 export function checkFunction(where: string, name: string, value: unknown): asserts value is (...args: never[]) => unknown {
@@ -73,7 +91,13 @@ export function checkBoolean(where: string, name: string, value: unknown): asser
  *  value is recognised by what it can do (a clock, a socket, a source). */
 export function hasMethods(value: unknown, ...names: string[]): boolean {
   if (value === null || typeof value !== "object") return false;
-  return names.every((name) => typeof (value as Record<string, unknown>)[name] === "function");
+  // A property that cannot be read (a revoked Proxy, a throwing getter) is
+  // not a method: the caller's message says what was expected.
+  try {
+    return names.every((name) => typeof (value as Record<string, unknown>)[name] === "function");
+  } catch {
+    return false;
+  }
 }
 
 /** True for what a user function may return to say "wait for me": a promise
@@ -85,7 +109,7 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
 }
 
 export function checkOptions(where: string, value: unknown): void {
-  if (value !== undefined && (typeof value !== "object" || value === null)) {
+  if (value !== undefined && (typeof value !== "object" || value === null || isRevokedProxy(value))) {
     throw new TypeError(`${where}: options must be an object, got ${describe(value)}`);
   }
 }

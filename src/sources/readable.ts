@@ -13,7 +13,7 @@
 // chunk, since a chunk arrives whole.
 
 import { READ } from "../events.js";
-import { checkOptions, describe } from "../validate.js";
+import { checkOptions, describe, isInstance } from "../validate.js";
 import { SizedQueue } from "./queue.js";
 import { BaseSource, ignore } from "./source.js";
 import { checkByteCount } from "./validate.js";
@@ -40,7 +40,7 @@ export class ReadableSource extends BaseSource {
 
   constructor(stream: ReadableStream<Uint8Array>, options: ReadableSourceOptions = {}) {
     super();
-    if (typeof ReadableStream === "undefined" || !(stream instanceof ReadableStream)) {
+    if (typeof ReadableStream === "undefined" || !isInstance(stream, ReadableStream)) {
       throw new TypeError(`ReadableSource: stream must be a ReadableStream, got ${describe(stream)}`);
     }
     checkOptions("ReadableSource", options);
@@ -107,7 +107,7 @@ export class ReadableSource extends BaseSource {
       return;
     }
     const chunk = result.value as unknown;
-    if (!(chunk instanceof Uint8Array)) {
+    if (!isInstance(chunk, Uint8Array)) {
       const error = new TypeError(`ReadableSource: the stream gave ${describe(chunk)}, not a Uint8Array`);
       this.reader.cancel(error).catch(ignore);
       return this.onFailure(error);

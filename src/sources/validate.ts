@@ -1,7 +1,7 @@
 // Argument checks shared by the sources and IOStream (src/validate.ts has
 // the loop's). Messages name the function and the argument.
 
-import { describe } from "../validate.js";
+import { describe, isInstance } from "../validate.js";
 
 /** A whole number of bytes: at least 1, or at least 0 with allowZero. */
 export function checkByteCount(where: string, name: string, value: unknown, allowZero = false): asserts value is number {
@@ -14,10 +14,10 @@ export function checkByteCount(where: string, name: string, value: unknown, allo
 /** Bytes a caller may hand over: a Uint8Array (or any view), an ArrayBuffer,
  *  or a string (sent as UTF-8). */
 export function toBytes(where: string, name: string, value: unknown): Uint8Array {
-  if (value instanceof Uint8Array) return value;
+  if (isInstance(value, Uint8Array)) return value;
   if (typeof value === "string") return encoder.encode(value);
   if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  if (isInstance(value, ArrayBuffer)) return new Uint8Array(value);
   throw new TypeError(`${where}: ${name} must be a Uint8Array, an ArrayBuffer or a string, got ${describe(value)}`);
 }
 

@@ -25,7 +25,7 @@
 
 import { READ, WRITE } from "../events.js";
 import type { IOLoop, Timeout } from "../loop/ioloop.js";
-import { describe, checkOptions, hasMethods } from "../validate.js";
+import { describe, checkOptions, hasMethods, isInstance } from "../validate.js";
 import { StreamBufferFullError, StreamClosedError } from "./errors.js";
 import { SizedQueue } from "./queue.js";
 import { BaseSource } from "./source.js";
@@ -97,8 +97,7 @@ export class WebSocketSource extends BaseSource {
     checkByteCount("WebSocketSource", "lowWaterMark", lowWaterMark, true);
     this.maxBufferBytes = maxBufferBytes;
     this.lowWaterMark = lowWaterMark;
-    // Blobs can only be read asynchronously, which would reorder messages.
-    if (socket.binaryType !== undefined && socket.binaryType !== "arraybuffer") socket.binaryType = "arraybuffer";
+    useArrayBuffers(socket);
     this.listen("addEventListener");
     if (socket.readyState === CLOSED) this.end(undefined, "", undefined);
     else this.updateWritable();
@@ -129,7 +128,7 @@ export class WebSocketSource extends BaseSource {
   /** Sends one message: a string as text, bytes as binary. Throws
    *  StreamClosedError once the socket is closing or closed. */
   write(data: string | Uint8Array | ArrayBuffer | ArrayBufferView): void {
-    if (typeof data !== "string" && !ArrayBuffer.isView(data) && !(data instanceof ArrayBuffer)) {
+    if (typeof data !== "string" && !ArrayBuffer.isView(data) && !isInstance(data, ArrayBuffer)) {
       throw new TypeError(`WebSocketSource.write: data must be a string, an ArrayBuffer or a Uint8Array, got ${describe(data)}`);
     }
     if (this.closedByOwner || this.ended || this.socket.readyState > OPEN) {
@@ -313,5 +312,21 @@ function checkSocket(socket: unknown): asserts socket is WebSocketLike {
   if (!hasMethods(socket, "send", "close", "addEventListener", "removeEventListener")
     || typeof (socket as WebSocketLike).readyState !== "number") {
     throw new TypeError(`WebSocketSource: socket must be a WebSocket (send, close, addEventListener, readyState), got ${describe(socket)}`);
+  }
+}
+
+/** Asks for binary messages as ArrayBuffers: Blobs can only be read
+ *  asynchronously, which would reorder messages. A socket that refuses (a
+ *  frozen object, a read-only or throwing binaryType) is refused here, with
+ *  a message of ours rather than the engine's. */
+function useArrayBuffers(socket: WebSocketLike): void {
+  if (socket.binaryType === undefined || socket.binaryType === "arraybuffer") return;
+  try {
+    socket.binaryType = "arraybuffer";
+  } catch {
+    // checked below
+  }
+  if (socket.binaryType !== "arraybuffer") {
+    throw new TypeError(`WebSocketSource: socket.binaryType is ${describe(socket.binaryType)} and cannot be set to "arraybuffer" (a frozen or read-only socket); binary messages as Blobs would arrive out of order`);
   }
 }

@@ -13,7 +13,7 @@
 // ready.
 
 import { WRITE } from "../events.js";
-import { describe } from "../validate.js";
+import { describe, isInstance } from "../validate.js";
 import { StreamClosedError } from "./errors.js";
 import { BaseSource, ignore } from "./source.js";
 
@@ -27,7 +27,7 @@ export class WritableSink<W = Uint8Array> extends BaseSource {
 
   constructor(stream: WritableStream<W>) {
     super();
-    if (typeof WritableStream === "undefined" || !(stream instanceof WritableStream)) {
+    if (typeof WritableStream === "undefined" || !isInstance(stream, WritableStream)) {
       throw new TypeError(`WritableSink: stream must be a WritableStream, got ${describe(stream)}`);
     }
     if (stream.locked) throw new TypeError("WritableSink: stream is locked (already being written)");

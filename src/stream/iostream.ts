@@ -8,9 +8,12 @@
 //
 // Invariants:
 //   - at most one read is pending; a second read() throws;
-//   - the read buffer holds more than maxBufferSize bytes only while it is
-//     serving the pending read, and a read it cannot serve by then fails the
-//     stream (StreamBufferFullError);
+//   - the read buffer holds more than maxBufferSize bytes only when the chunk
+//     just taken serves the pending read; a chunk that leaves it past the
+//     bound without serving the read fails the stream (StreamBufferFullError).
+//     The bound is absolute, as Tornado's, not relative to what the read
+//     needs: a relative one would let a peer that names the size of a read
+//     make the buffer as large as it likes;
 //   - data that arrived before the peer closed is served before any read
 //     rejects with StreamClosedError;
 //   - writes reach the sink in call order, each when the sink is WRITE-ready.
@@ -27,14 +30,19 @@ import { BYTES, NOT_YET, READ_NAMES, ReadRequest, TOO_LONG, UNTIL, UNTIL_CLOSE, 
 import { StreamBufferFullError, StreamClosedError, UnsatisfiableReadError } from "../sources/errors.js";
 import type { ByteSink, ByteSource } from "../sources/source.js";
 import { checkByteCount, encoder, toBytes } from "../sources/validate.js";
-import { checkBoolean, checkOptions, describe, hasMethods } from "../validate.js";
+import { checkBoolean, checkOptions, describe, hasMethods, isInstance } from "../validate.js";
 
 export interface IOStreamOptions {
   /** Where write() goes. Default: the source itself if it has write() (a
    *  WebSocketSource), else none (write() throws). */
   sink?: ByteSink;
-  /** Bytes the read buffer may hold beyond what the pending read needs.
-   *  Default 16 MiB. */
+  /** The most bytes the read buffer may hold while the pending read waits,
+   *  whatever that read asks for (Tornado's max_buffer_size: an absolute
+   *  bound, so that memory stays bounded even when the peer chooses the
+   *  size of a read, as a length prefix does). Only the chunk that serves
+   *  the pending read may carry the buffer past it. A read larger than this
+   *  can be served only by data that arrives in one chunk; otherwise it
+   *  fails with StreamBufferFullError. Default 16 MiB. */
   maxBufferSize?: number;
 }
 
@@ -62,7 +70,7 @@ export class IOStream {
   private readonly stopWatchingLoop: () => void;
 
   constructor(readonly loop: IOLoop, readonly source: ByteSource, options: IOStreamOptions = {}) {
-    if (!(loop instanceof IOLoop)) throw new TypeError(`IOStream: loop must be an IOLoop, got ${describe(loop)}`);
+    if (!isInstance(loop, IOLoop)) throw new TypeError(`IOStream: loop must be an IOLoop, got ${describe(loop)}`);
     if (!hasMethods(source, "read", "close")) {
       throw new TypeError(`IOStream: source must have read() and close() (a WebSocketSource, a ReadableSource), got ${describe(source)}`);
     }
@@ -75,11 +83,15 @@ export class IOStream {
     checkByteCount("IOStream", "maxBufferSize", maxBufferSize);
     this.sink = sink;
     this.maxBufferSize = maxBufferSize;
+    // The loop's own errors would name addHandler, a call the user did not
+    // make: say first that it is IOStream that cannot start.
+    if (loop.closed) throw new Error("IOStream: the loop is closed");
+    if (loop.failed) throw loop.failed;
     this.closed = new Promise((resolve) => { this.resolveClosed = resolve; });
-    loop.addHandler(source, this.onEvents, 0);
+    watch(loop, "source", source, this.onEvents);
     if (sink !== undefined && sink !== (source as unknown)) {
       try {
-        loop.addHandler(sink, this.onEvents, 0);
+        watch(loop, "sink", sink, this.onEvents);
       } catch (error) {
         loop.removeHandler(source);
         throw error;
@@ -93,7 +105,7 @@ export class IOStream {
    *  with UnsatisfiableReadError and closes the stream. */
   readUntil(delimiter: string | Uint8Array, options: { maxBytes?: number } = {}): Promise<Uint8Array> {
     const bytes = typeof delimiter === "string" ? encoder.encode(delimiter) : delimiter;
-    if (!(bytes instanceof Uint8Array) || bytes.byteLength === 0) {
+    if (!isInstance(bytes, Uint8Array) || bytes.byteLength === 0) {
       throw new TypeError(`IOStream.readUntil: delimiter must be a non-empty string or Uint8Array, got ${describe(delimiter)}`);
     }
     checkOptions("IOStream.readUntil", options);
@@ -184,13 +196,14 @@ export class IOStream {
       const chunk = this.source.read();
       if (chunk === undefined) break;
       if (chunk === null) return this.sourceEnded();
-      if (typeof chunk !== "string" && !(chunk instanceof Uint8Array)) {
+      if (typeof chunk !== "string" && !isInstance(chunk, Uint8Array)) {
         return this.fail(new TypeError(`IOStream: source.read() gave ${describe(chunk)}, not bytes, a string, null or undefined`));
       }
       this.buffer.append(typeof chunk === "string" ? encoder.encode(chunk) : chunk);
       if (this.settleFromBuffer()) break;
       if (this.buffer.length > this.maxBufferSize) {
-        return this.fail(new StreamBufferFullError(`IOStream: the read buffer passed maxBufferSize (${this.maxBufferSize} bytes)`));
+        const where = READ_NAMES[this.pending.kind];
+        return this.fail(new StreamBufferFullError(`IOStream.${where}: the read buffer passed maxBufferSize (${this.maxBufferSize} bytes) before the read could be served`));
       }
     }
     this.updateInterest();
@@ -327,5 +340,17 @@ export class IOStream {
   private want(target: unknown, events: number, current: number): number {
     if (events !== current) this.loop.updateHandler(target, events);
     return events;
+  }
+}
+
+/** Adds the stream's handler for `what`; an error of the loop's (the source
+ *  already has a handler, it is added to another loop) is rethrown as
+ *  IOStream's, the loop's message kept as the detail and the cause. */
+function watch(loop: IOLoop, what: "source" | "sink", target: unknown, onEvents: (target: unknown, events: number) => void): void {
+  try {
+    loop.addHandler(target, onEvents, 0);
+  } catch (error) {
+    if (error instanceof LoopFailedError || !(error instanceof Error)) throw error;
+    throw new Error(`IOStream: cannot watch the ${what} (${error.message})`, { cause: error });
   }
 }

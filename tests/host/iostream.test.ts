@@ -182,6 +182,27 @@ describe("IOStream reads", () => {
     loop.stop();
   });
 
+  it("maxBufferSize bounds the buffer whatever the read asks for: readBytes(100) with maxBufferSize 10 fails once more than 10 bytes wait", async () => {
+    const { input, stream, settle, loop } = await fedStream({ maxBufferSize: 10 });
+    const read = track(stream.readBytes(100));
+    input.push("0123456789");
+    await settle();
+    expect(read.settled).toBe(false); // 10 bytes: at the bound, not past it
+    input.push("a");
+    await settle();
+    expect(read.error).toBeInstanceOf(StreamBufferFullError);
+    expect((read.error as Error).message).toMatch(/^IOStream.readBytes: the read buffer passed maxBufferSize \(10 bytes\) before the read could be served/);
+    await stream.closed;
+    loop.stop();
+  });
+
+  it("a read larger than maxBufferSize is served by data that arrives in one chunk", async () => {
+    const { input, stream, loop } = await fedStream({ maxBufferSize: 10 });
+    input.push(new Uint8Array(100));
+    expect((await stream.readBytes(100)).byteLength).toBe(100);
+    loop.stop();
+  });
+
   it("serves a read the over-full buffer can satisfy before failing", async () => {
     const { input, stream, settle, loop } = await fedStream({ maxBufferSize: 10 });
     input.push("0123456789abcdef\n");

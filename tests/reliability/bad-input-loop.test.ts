@@ -262,3 +262,38 @@ describe("setCoreLoader(loader)", () => {
     expect(() => setCoreLoader(null as never)).toThrow(TypeError);
   });
 });
+
+describe("a revoked Proxy given to any call of the loop", () => {
+  const revoked = (): object => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    return proxy;
+  };
+
+  it("as a delay, deadline, handler, events mask, options or clock gets the call's own message naming the argument, never the engine's", async () => {
+    const { loop: l } = await loop();
+    const cases: [() => unknown, RegExp][] = [
+      [() => l.callLater(revoked() as never, () => {}), /^callLater: delayMs must be a number of milliseconds, got a revoked Proxy$/],
+      [() => l.callAt(revoked() as never, () => {}), /^callAt: deadlineMs must be a number of milliseconds, got a revoked Proxy$/],
+      [() => l.addCallback(revoked() as never), /^addCallback: fn must be a function, got a revoked Proxy$/],
+      [() => l.addHandler(1, revoked() as never, 1), /^addHandler: handler must be a function, got a revoked Proxy$/],
+      [() => l.addHandler(1, () => {}, revoked() as never), /^addHandler: events must be a mask of READ, WRITE and ERROR, got a revoked Proxy$/],
+      [() => l.run(() => {}, revoked() as never), /^run: options must be an object, got a revoked Proxy$/],
+      [() => l.close(revoked() as never), /^close: options must be an object, got a revoked Proxy$/],
+      [() => new PeriodicCallback(revoked() as never, () => {}, 10), /^PeriodicCallback: loop must be an IOLoop, got a revoked Proxy$/],
+      [() => new PeriodicCallback(l, () => {}, 10, revoked() as never), /^PeriodicCallback: options must be an object, got a revoked Proxy$/],
+    ];
+    for (const [call, message] of cases) expect(call).toThrow(message);
+    await expect(IOLoop.create(revoked() as never)).rejects.toThrow(/^IOLoop.create: options must be an object, got a revoked Proxy$/);
+    await expect(IOLoop.create({ clock: revoked() as never })).rejects.toThrow(/^IOLoop.create: clock must be an object with a now\(\) method, got a revoked Proxy$/);
+    expect(l.stats().pendingTimeouts + l.stats().queuedCallbacks + l.stats().handlers).toBe(0);
+  });
+
+  it("as a timeout id or a source to remove is simply not one: removeTimeout, refreshTimeout return false, deadlineOf undefined", async () => {
+    const { loop: l } = await loop();
+    expect(l.removeTimeout(revoked() as never)).toBe(false);
+    expect(l.refreshTimeout(revoked() as never)).toBe(false);
+    expect(l.deadlineOf(revoked() as never)).toBeUndefined();
+    expect(l.removeHandler(revoked())).toBe(false);
+  });
+});

@@ -41,6 +41,24 @@ describe("new WebSocketSource(socket, { maxBufferBytes, lowWaterMark })", () => 
     }
     expect(() => new WebSocketSource(server, null as never)).toThrow(/options must be an object/);
   });
+
+  it("refuses a frozen socket whose binaryType is \"blob\" with a TypeError naming WebSocketSource, not the engine's read-only error", async () => {
+    const { server } = await openSocket();
+    // A socket-like object that cannot take binaryType "arraybuffer": the
+    // real socket's methods, frozen with binaryType "blob".
+    const frozen = Object.freeze({
+      binaryType: "blob",
+      readyState: server.readyState,
+      send: server.send.bind(server),
+      close: server.close.bind(server),
+      addEventListener: server.addEventListener.bind(server),
+      removeEventListener: server.removeEventListener.bind(server),
+    });
+    expect(() => new WebSocketSource(frozen as never)).toThrow(TypeError);
+    expect(() => new WebSocketSource(frozen as never)).toThrow(/^WebSocketSource: socket.binaryType is "blob" and cannot be set to "arraybuffer"/);
+    const throwing = { ...frozen, get binaryType() { return "blob"; }, set binaryType(_: string) { throw new Error("no"); } };
+    expect(() => new WebSocketSource(throwing as never)).toThrow(/^WebSocketSource: socket.binaryType is "blob"/);
+  });
 });
 
 describe("webSocketSource.write(data), webSocketSource.close(code, reason)", () => {
@@ -101,6 +119,38 @@ describe("new IOStream(loop, source, { sink, maxBufferSize })", () => {
       expect(() => new IOStream(loop, new ReadableSource(bytes()), { maxBufferSize: bad as never })).toThrow(/maxBufferSize must be a positive whole number of bytes/);
     }
     expect(loop.stats().handlers).toBe(0);
+  });
+
+  it("refuses a revoked Proxy as the loop, the source, the sink or the options with its own TypeError, never the engine's", async () => {
+    const loop = await createLoop();
+    const revoked = (): object => {
+      const { proxy, revoke } = Proxy.revocable({}, {});
+      revoke();
+      return proxy;
+    };
+    expect(() => new IOStream(revoked() as never, new ReadableSource(bytes()))).toThrow(/^IOStream: loop must be an IOLoop, got a revoked Proxy$/);
+    expect(() => new IOStream(loop, revoked() as never)).toThrow(/^IOStream: source must have read\(\) and close\(\) .*, got a revoked Proxy$/);
+    expect(() => new IOStream(loop, new ReadableSource(bytes()), { sink: revoked() as never })).toThrow(/^IOStream: sink must have write\(\) and close\(\) .*, got a revoked Proxy$/);
+    expect(() => new IOStream(loop, new ReadableSource(bytes()), revoked() as never)).toThrow(/^IOStream: options must be an object, got a revoked Proxy$/);
+    expect(() => new ReadableSource(revoked() as never)).toThrow(/^ReadableSource: stream must be a ReadableStream, got a revoked Proxy$/);
+    expect(() => new WritableSink(revoked() as never)).toThrow(/^WritableSink: stream must be a WritableStream, got a revoked Proxy$/);
+    expect(() => new WebSocketSource(revoked() as never)).toThrow(/^WebSocketSource: socket must be a WebSocket .*, got a revoked Proxy$/);
+    expect(loop.stats().handlers).toBe(0);
+  });
+
+  it("on a closed loop says \"IOStream: the loop is closed\"; over a source that already has a handler names IOStream, not addHandler, and adds nothing", async () => {
+    const closed = await createLoop();
+    closed.close();
+    expect(() => new IOStream(closed, new ReadableSource(bytes()))).toThrow(/^IOStream: the loop is closed$/);
+
+    const loop = await createLoop();
+    const source = new ReadableSource(bytes());
+    loop.addHandler(source, () => {}, 0);
+    expect(() => new IOStream(loop, source)).toThrow(/^IOStream: cannot watch the source \(addHandler: this source already has a handler/);
+    const taken = new WritableSink(new WritableStream());
+    loop.addHandler(taken, () => {}, 0);
+    expect(() => new IOStream(loop, new ReadableSource(bytes()), { sink: taken })).toThrow(/^IOStream: cannot watch the sink/);
+    expect(loop.stats().handlers).toBe(2); // the two added above, none of the streams'
   });
 });
 

@@ -8,9 +8,16 @@
 // timer fired with the deadline the loop armed it for); the harness checks
 // separately that the loop asks to be woken whenever the model has due work.
 
-import type { Op, Script } from "./ops.js";
+import type { Given, Op, Script } from "./ops.js";
 import { SOURCE_COUNT } from "./ops.js";
-import { ERROR, isEventMask, runUser, type Outcome, type Side } from "./side.js";
+import { ERROR, isEventMask, reportedAtOnce, runUser, type Outcome, type Side } from "./side.js";
+
+/** What the loop does with close({ closeSources: true }) to each object
+ *  source that has a handler (real.ts gives sources 2 and 3 a close()):
+ *  source 2's close() works, source 3's throws and is reported; every
+ *  source is closed, whatever another's close() did. Logged sorted: the
+ *  loop does not promise an order. */
+const CLOSED_SOURCE: Record<number, string> = { 2: "closed 2", 3: "!close3" };
 
 interface ModelTimeout {
   label: string;
@@ -20,12 +27,16 @@ interface ModelTimeout {
   /** "firing": its call is running; only then may a fired one be refreshed. */
   state: "pending" | "due" | "firing" | "fired" | "cancelled";
   script: Script;
+  given: Given;
 }
 
 interface ModelHandler { label: string; interest: number; ready: number; live: boolean; script: Script }
 
 export class Model implements Side {
   readonly log: string[] = [];
+  /** Labels of calls whose returned promise rejects: reported after the
+   *  step, once the promise settles, in no order the test relies on. */
+  readonly laterReports: string[] = [];
   state: "stopped" | "running" | "closed" = "stopped";
   private stopRequested = false;
   /** start() was called and no iteration has run since: start() always runs
@@ -36,19 +47,21 @@ export class Model implements Side {
   private lastTime: number;
   private sequence = 0;
   private labels = 0;
-  private callbacks: { label: string; script: Script; withArgs: boolean }[] = [];
+  private callbacks: { label: string; script: Script; withArgs: boolean; given: Given }[] = [];
   readonly handles: ModelTimeout[] = [];
   private handlers: (ModelHandler | undefined)[] = new Array(SOURCE_COUNT).fill(undefined);
   /** Sources whose ready & (interest | ERROR) is not 0, in the order they got so. */
   private listed: number[] = [];
 
-  constructor(private readonly clockNow: () => number) {
-    this.lastTime = clockNow(); // the loop reads its clock once when created
+  /** clockNow: the clock's reading, or undefined when it has none (now()
+   *  throws, or returns what is not a finite number): the time stands still. */
+  constructor(private readonly clockNow: () => number | undefined) {
+    this.lastTime = clockNow() ?? 0; // the loop reads its clock once when created
   }
 
   time(): number {
     const now = this.clockNow();
-    if (now > this.lastTime) this.lastTime = now;
+    if (now !== undefined && now > this.lastTime) this.lastTime = now;
     return this.lastTime;
   }
 
@@ -90,7 +103,7 @@ export class Model implements Side {
       case "addCallback": {
         const label = `c${this.labels++}`;
         if (this.closed) return "Error";
-        this.callbacks.push({ label, script: op.script, withArgs: op.withArgs });
+        this.callbacks.push({ label, script: op.script, withArgs: op.withArgs, given: op.given ?? "fn" });
         return "ok";
       }
       case "callLater":
@@ -102,7 +115,7 @@ export class Model implements Side {
         const now = this.scheduleTime();
         const deadline = op.op === "callLater" ? now + value : value;
         const delay = keptDelay(op.op === "callLater" ? value : value - now);
-        this.handles.push({ label, deadline, delay, sequence: this.sequence++, state: "pending", script: op.script });
+        this.handles.push({ label, deadline, delay, sequence: this.sequence++, state: "pending", script: op.script, given: op.given ?? "fn" });
         return "ok";
       }
       case "cancel": {
@@ -162,6 +175,10 @@ export class Model implements Side {
         if (this.running) return "Error";
         if (this.closed) return "0/0/0";
         const report = `${this.callbacks.length}/${this.pendingTimeouts}/${this.handlerCount}`;
+        if (op.closeSources) {
+          const closed = Object.keys(CLOSED_SOURCE).map(Number).filter((s) => this.handlers[s]).map((s) => CLOSED_SOURCE[s]);
+          this.log.push(...closed.sort());
+        }
         this.state = "closed";
         this.callbacks = [];
         for (const t of this.handles) if (t.state === "pending") t.state = "cancelled";
@@ -169,8 +186,10 @@ export class Model implements Side {
         return report;
       }
       case "throw":
+      case "return":
       case "turn":
       case "advance":
+      case "clock":
         throw new Error(`model: ${op.op} is not a loop call`);
     }
   }
@@ -217,12 +236,12 @@ export class Model implements Side {
     // Then run it, re-checking each entry just before its call.
     this.inIteration = true;
     for (const c of callbacks) {
-      this.invoke(c.label, c.withArgs ? `${c.label}(${c.label},x)` : c.label, c.script);
+      this.invoke(c.label, c.withArgs ? `${c.label}(${c.label},x)` : c.label, c.script, c.given);
     }
     for (const t of due) {
       if (t.state !== "due") continue;
       t.state = "firing";
-      this.invoke(t.label, t.label, t.script);
+      this.invoke(t.label, t.label, t.script, t.given);
       if (t.state === "firing") t.state = "fired";
     }
     for (const { source, h, events } of ready) {
@@ -235,9 +254,20 @@ export class Model implements Side {
     if (this.stopRequested && this.running) this.finishStop();
   }
 
-  private invoke(label: string, header: string, script: Script): void {
+  /** A function given as a revoked Proxy throws when called, before any of
+   *  its script; a returned thenable whose then() or `then` throws, or a
+   *  revoked Proxy, is reported as soon as the call returns; a rejected
+   *  promise later. */
+  private invoke(label: string, header: string, script: Script, given: Given = "fn"): void {
+    if (given === "revoked") {
+      this.log.push(`!${label}`);
+      return;
+    }
     try {
-      runUser(this, label, header, script);
+      const returned = runUser(this, label, header, script, (value) => value);
+      if (returned === undefined) return;
+      if (reportedAtOnce(returned)) this.log.push(`!${label}`);
+      else if (returned === "rejected") this.laterReports.push(label);
     } catch {
       this.log.push(`!${label}`);
     }

@@ -20,6 +20,11 @@ import { RealSide } from "./real.js";
  *  a due timeout re-arms a zero-delay timer; scripts are at most 3 deep. */
 const MAX_FIRINGS_PER_STEP = 50;
 
+/** After the sequence: wake-ups run to show the loop still makes progress,
+ *  and how far ahead a host timer may be for the test to wait for it. */
+const DRAIN_ROUNDS = 20;
+const DRAIN_REACH_MS = 1e6;
+
 export class Divergence extends Error {
   constructor(step: number, op: Op | undefined, what: string, model: string[], real: string[]) {
     super(`step ${step} ${op ? JSON.stringify(op) : "(end)"}: ${what}\n  model: ${model.slice(-12).join(" | ")}\n  real:  ${real.slice(-12).join(" | ")}`);
@@ -29,7 +34,7 @@ export class Divergence extends Error {
 
 export async function runAgainstModel(ops: readonly Op[]): Promise<void> {
   const clock = new ManualClock(0);
-  const model = new Model(() => clock.now());
+  const model = new Model(() => (clock.fault === "none" ? clock.hostNow() : undefined));
   clock.loopDeadlineFor = (delayMs) => model.time() + delayMs;
   let side: RealSide | undefined;
   const loop = await createLoop({ clock, onError: (context) => side!.onError(context) });
@@ -37,6 +42,7 @@ export async function runAgainstModel(ops: readonly Op[]): Promise<void> {
   const checker = new InvariantChecker(loop);
   side = new RealSide(loop, other.callLater(1, () => {}), checker);
   const real = side;
+  real.clockBroken = () => clock.fault === "throw";
   let compared = 0;
 
   const check = (step: number, op: Op | undefined): void => {
@@ -50,7 +56,13 @@ export async function runAgainstModel(ops: readonly Op[]): Promise<void> {
     if (loop.running !== model.running || loop.closed !== model.closed) {
       fail(`running/closed: model ${model.running}/${model.closed}, real ${loop.running}/${loop.closed}`);
     }
-    if (loop.time() !== model.time()) fail(`time: model ${model.time()}, real ${loop.time()}`);
+    // A clock that throws is reported at each reading; one that reads
+    // garbage is not (its time stands still either way).
+    const reports = real.clockReports;
+    const time = loop.time();
+    if (clock.fault === "throw" && real.clockReports === reports) fail("a clock that throws was read and not reported");
+    if (clock.fault !== "throw" && real.clockReports !== reports) fail("a clock that works was reported");
+    if (time !== model.time()) fail(`time: model ${model.time()}, real ${time}`);
     if (!model.closed) {
       const stats = loop.stats();
       const expected = [model.pendingTimeouts, model.queuedCallbacks, model.handlerCount, model.readySources];
@@ -70,19 +82,25 @@ export async function runAgainstModel(ops: readonly Op[]): Promise<void> {
     }
   };
 
+  const fireDueTimers = (): void => {
+    for (let i = 0; i < MAX_FIRINGS_PER_STEP; i++) {
+      const timer = clock.dueTimer();
+      if (!timer) break;
+      model.timerFired(timer.loopDeadline);
+      clock.fire(timer);
+    }
+  };
+
   for (let step = 0; step < ops.length; step++) {
     const op = ops[step];
     if (op.op === "turn") {
       if (clock.queuedMacrotasks > 0) model.macrotaskRan();
       clock.turn();
     } else if (op.op === "advance") {
-      clock.set(clock.now() + op.ms);
-      for (let i = 0; i < MAX_FIRINGS_PER_STEP; i++) {
-        const timer = clock.dueTimer();
-        if (!timer) break;
-        model.timerFired(timer.loopDeadline);
-        clock.fire(timer);
-      }
+      clock.set(clock.hostNow() + op.ms);
+      fireDueTimers();
+    } else if (op.op === "clock") {
+      clock.fault = op.fault;
     } else {
       model.log.push(`> ${op.op}=${model.apply(op)}`);
       real.log.push(`> ${op.op}=${real.apply(op)}`);
@@ -91,8 +109,30 @@ export async function runAgainstModel(ops: readonly Op[]): Promise<void> {
     check(step, op);
   }
 
-  // Every start() promise settles when its run ends, and only then.
+  // Progress, whatever came before: with the clock mended, a running loop
+  // runs what is queued and, time passing, what falls due, as the model says.
+  clock.fault = "none";
+  for (let round = 0; round < DRAIN_ROUNDS && model.running; round++) {
+    if (clock.queuedMacrotasks > 0) {
+      model.macrotaskRan();
+      clock.turn();
+    } else {
+      const timer = clock.armedTimer;
+      if (!timer || timer.at > clock.hostNow() + DRAIN_REACH_MS) break;
+      clock.set(Math.max(clock.hostNow(), timer.at));
+      fireDueTimers();
+    }
+    checker.afterStep();
+    check(ops.length + round, undefined);
+  }
+
+  // Every start() promise settles when its run ends, and only then; every
+  // returned promise that rejects is reported once it settles.
   await new Promise((resolve) => setImmediate(resolve));
+  const later = (list: string[]) => [...list].sort().join(",");
+  if (later(model.laterReports) !== later(real.laterReports)) {
+    throw new Divergence(ops.length, undefined, `rejections reported: model ${later(model.laterReports)}, real ${later(real.laterReports)}`, model.log, real.log);
+  }
   const open = checker.startPromises.filter((p) => !p.settled).length;
   if (open !== (loop.running ? 1 : 0)) {
     throw new Divergence(ops.length, undefined, `${open} start() promises unsettled, loop running: ${loop.running}`, model.log, real.log);
