@@ -85,11 +85,11 @@ function tell<C>(listener: ((context: C) => void) | undefined, context: C, fallb
 export class Dispatch {
   // The JS half of the slot tables: the core orders slots, these hold what
   // each slot stands for.
-  readonly callbacks = new CallTable();
-  readonly timeouts = new CallTable();
-  readonly handlers = new HandlerTable();
+  readonly callbackTable = new CallTable();
+  readonly timeoutTable = new CallTable();
+  readonly handlerTable = new HandlerTable();
   /** Times a list was cut at the end of a slice. */
-  slices = 0;
+  sliceCount = 0;
 
   /** The timeout whose call is running (-1: none), so that refreshing it
    *  from inside its own call puts its entry back. */
@@ -138,7 +138,7 @@ export class Dispatch {
         if (sliced && this.cursor >= nextCheck) {
           const now = this.now();
           if (now >= sliceEnd) {
-            this.slices++;
+            this.sliceCount++;
             return false;
           }
           stride = now - lastCheck < sliceMs / 16 ? Math.min(stride * 2, 32) : Math.max(stride >> 1, 1);
@@ -147,7 +147,7 @@ export class Dispatch {
         }
         const i = this.cursor++;
         if (i < callbacksEnd) {
-          this.runCall("callback", this.callbacks.take(core.listWord(i)));
+          this.runCall("callback", this.callbackTable.take(core.listWord(i)));
         } else if (i < timeoutsEnd) {
           this.runTimeout(core.listWord(i));
         } else {
@@ -166,7 +166,7 @@ export class Dispatch {
 
   private runTimeout(slot: number): void {
     if (!this.core.claim(slot)) return; // cancelled or refreshed earlier in this iteration
-    const call = this.timeouts.take(slot);
+    const call = this.timeoutTable.take(slot);
     this.firingSlot = slot;
     this.firingCall = call;
     this.runCall("timeout", call);
@@ -177,13 +177,13 @@ export class Dispatch {
   /** A timeout refreshed from inside its own call runs again: its entry,
    *  taken for this call, goes back. */
   refreshed(slot: number): void {
-    if (slot === this.firingSlot && this.timeouts.at(slot) === undefined) {
-      this.timeouts.set(slot, this.firingCall!);
+    if (slot === this.firingSlot && this.timeoutTable.at(slot) === undefined) {
+      this.timeoutTable.set(slot, this.firingCall!);
     }
   }
 
   private runHandler(slot: number, ready: number): void {
-    const entry = this.handlers.atSlot(slot);
+    const entry = this.handlerTable.atSlot(slot);
     if (!entry) return; // removed earlier in this iteration
     const events = ready & (entry.interest | ERROR);
     if (events === 0) return; // interest narrowed earlier in this iteration

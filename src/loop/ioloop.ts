@@ -51,7 +51,7 @@ export class IOLoop {
   /** True while a slice of the list runs (user code may be on the stack). */
   private inIteration = false;
   private iterationNow = 0;
-  private iterations = 0;
+  private iterationCount = 0;
   private lastTime: number;
 
   private readonly wakeUps: WakeUps;
@@ -110,7 +110,7 @@ export class IOLoop {
     checkFunction("addCallback", "fn", fn);
     let slot: number;
     try { slot = this.core.queueCallback(); } catch (error) { throw this.coreError(error); }
-    this.dispatch.callbacks.set(slot, callOf(fn, args));
+    this.dispatch.callbackTable.set(slot, callOf(fn, args));
     this.poke();
   }
 
@@ -138,7 +138,7 @@ export class IOLoop {
   private schedule(where: string, deadline: number, delay: number, fn: AnyFunction, args: unknown[]): Timeout {
     let id: number;
     try { id = this.core.schedule(where, deadline, delay); } catch (error) { throw this.coreError(error); }
-    this.dispatch.timeouts.set(this.core.slotOf(id), callOf(fn, args));
+    this.dispatch.timeoutTable.set(this.core.slotOf(id), callOf(fn, args));
     this.poke(deadline);
     return id as Timeout;
   }
@@ -148,7 +148,7 @@ export class IOLoop {
   removeTimeout(id: Timeout | null | undefined): boolean {
     if (typeof id !== "number" || !this.usable()) return false;
     if (!this.core.cancelTimer(id)) return false;
-    this.dispatch.timeouts.take(this.core.slotOf(id));
+    this.dispatch.timeoutTable.take(this.core.slotOf(id));
     return true;
   }
 
@@ -183,7 +183,7 @@ export class IOLoop {
     checkSource("addHandler", source);
     checkFunction("addHandler", "handler", handler);
     checkEvents("addHandler", "events", events);
-    const handlers = this.dispatch.handlers;
+    const handlers = this.dispatch.handlerTable;
     if (handlers.get(source)) throw new Error("addHandler: this source already has a handler; use updateHandler");
     let slot: number;
     try { slot = this.core.addSource(events); } catch (error) { throw this.coreError(error); }
@@ -218,14 +218,14 @@ export class IOLoop {
   /** Removes a source's handler; false if it had none. A handler removed by
    *  something earlier in the same iteration is not called. */
   removeHandler(source: unknown): boolean {
-    const entry = this.dispatch.handlers.get(source);
+    const entry = this.dispatch.handlerTable.get(source);
     if (!entry) return false;
     this.removeEntry(entry);
     return true;
   }
 
   private removeEntry(entry: HandlerEntry): void {
-    this.dispatch.handlers.remove(entry);
+    this.dispatch.handlerTable.remove(entry);
     if (this.usable()) this.core.removeSource(entry.slot);
     const hooks = this.hooksOf(entry.source);
     if (hooks !== undefined) this.dispatch.touch("source", hooks, "detach", this);
@@ -256,7 +256,7 @@ export class IOLoop {
   }
 
   private entryFor(where: string, source: unknown): HandlerEntry {
-    const entry = this.dispatch.handlers.get(source);
+    const entry = this.dispatch.handlerTable.get(source);
     if (!entry) throw new Error(`${where}: no handler is registered for source ${describe(source)}`);
     return entry;
   }
@@ -353,9 +353,9 @@ export class IOLoop {
   /** Counts what is pending: what close() or a failure drops. */
   private pending(): CloseReport {
     return {
-      callbacks: this.dispatch.callbacks.count(),
-      timeouts: this.dispatch.timeouts.count(),
-      handlers: this.dispatch.handlers.size,
+      callbacks: this.dispatch.callbackTable.count(),
+      timeouts: this.dispatch.timeoutTable.count(),
+      handlers: this.dispatch.handlerTable.size,
     };
   }
 
@@ -374,13 +374,13 @@ export class IOLoop {
     return {
       pendingTimeouts: usable ? this.core.timerCount() : 0,
       queuedCallbacks: usable ? this.core.callbackQueueLength() : 0,
-      handlers: dispatch.handlers.size,
+      handlers: dispatch.handlerTable.size,
       readySources: usable ? this.core.readySourceCount() : 0,
       hostTimers: this.wakeUps.hostTimers,
-      iterations: this.iterations,
-      slices: dispatch.slices,
+      iterations: this.iterationCount,
+      slices: dispatch.sliceCount,
       wasmMemoryBytes: this.core.memoryBytes,
-      hostSlots: dispatch.callbacks.slotCount + dispatch.timeouts.slotCount + dispatch.handlers.slotCount,
+      hostSlots: dispatch.callbackTable.slotCount + dispatch.timeoutTable.slotCount + dispatch.handlerTable.slotCount,
     };
   }
 
@@ -393,7 +393,7 @@ export class IOLoop {
     if (code !== undefined && code !== 0) throw new Error(`wasm-ioloop: core invariant ${code} violated`);
     // Outside an iteration, every timeout function held is a pending timer's.
     if (this.dispatch.listOpen || this.inIteration) return;
-    const timeouts = this.dispatch.timeouts.count(), callbacks = this.dispatch.callbacks.count();
+    const timeouts = this.dispatch.timeoutTable.count(), callbacks = this.dispatch.callbackTable.count();
     if (timeouts !== this.core.timerCount() || callbacks !== this.core.callbackQueueLength()) {
       throw new Error(`wasm-ioloop: host and core differ: ${timeouts}/${this.core.timerCount()} timeouts, ${callbacks}/${this.core.callbackQueueLength()} callbacks`);
     }
@@ -440,7 +440,7 @@ export class IOLoop {
     this.iterationNow = this.time();
     try {
       if (!dispatch.listOpen) {
-        this.iterations++;
+        this.iterationCount++;
         this.core.decideIteration(this.iterationNow);
         dispatch.begin();
       }
@@ -497,9 +497,9 @@ export class IOLoop {
     const dispatch = this.dispatch;
     this.wakeUps.disarm();
     dispatch.abandon();
-    dispatch.timeouts.clear();
-    dispatch.callbacks.clear();
-    for (const entry of dispatch.handlers.removeAll()) {
+    dispatch.timeoutTable.clear();
+    dispatch.callbackTable.clear();
+    for (const entry of dispatch.handlerTable.removeAll()) {
       const hooks = this.hooksOf(entry.source);
       if (hooks !== undefined) dispatch.touch("source", hooks, "detach", this);
       if (closeSources && entry.source !== null && typeof entry.source === "object") {
