@@ -5,32 +5,23 @@
 // the error below says so, and what to do.
 import { setCoreLoader } from "../core.js";
 
-const HOW_TO_FIX = "serve core.wasm from node_modules/wasm-ioloop/dist/runtime/ at that URL (a bundler that"
-  + " does not copy it: esbuild, Rollup), or import from \"wasm-ioloop/inline\" (the core inside the bundle),"
-  + " or pass IOLoop.create({ module }) a WebAssembly.Module you compiled";
-
 setCoreLoader(async () => {
   const url = new URL("./core.wasm", import.meta.url);
-  let response: Response;
+  /** An error naming the URL tried, what went wrong, and the ways out. */
+  const failed = (what: unknown): Error => new Error(`wasm-ioloop: loading the core from ${url} failed (${String(what)}):`
+    + " copy node_modules/wasm-ioloop/dist/runtime/core.wasm there (esbuild and Rollup do not), import"
+    + " \"wasm-ioloop/inline\" (the core inside the bundle), or pass IOLoop.create({ module })", { cause: what });
   try {
-    response = await fetch(url);
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);
+    // Streaming compilation insists on `Content-Type: application/wasm`; for
+    // a server that sends anything else, compile the bytes instead (an HTML
+    // page answering every path fails to compile, and is reported here).
+    return await (response.headers.get("content-type")?.startsWith("application/wasm")
+      ? WebAssembly.compileStreaming(response)
+      : WebAssembly.compile(await response.arrayBuffer()));
   } catch (error) {
-    throw new Error(`wasm-ioloop: fetching the core from ${url} failed (${String(error)}): ${HOW_TO_FIX}`, { cause: error });
-  }
-  if (!response.ok) {
-    throw new Error(`wasm-ioloop: fetching the core from ${url} failed: ${response.status} ${response.statusText}: ${HOW_TO_FIX}`);
-  }
-  // Streaming compilation insists on `Content-Type: application/wasm`; for a
-  // server that sends anything else, compile the bytes instead.
-  if (response.headers.get("content-type")?.startsWith("application/wasm")) {
-    return WebAssembly.compileStreaming(response);
-  }
-  const bytes = await response.arrayBuffer();
-  try {
-    return await WebAssembly.compile(bytes);
-  } catch (error) {
-    // Typically a server answering every path with the app's HTML.
-    throw new Error(`wasm-ioloop: ${url} is not the core (${String(error)}): ${HOW_TO_FIX}`, { cause: error });
+    throw failed(error);
   }
 });
 
