@@ -61,9 +61,9 @@ export function hostTimerKind(): HostTimerKind {
   return "setTimeout";
 }
 
-/** A setTimeout armed from a message task; cleared before the message runs,
- *  it is never armed. */
-interface ChannelTimer { id: ReturnType<typeof setTimeout> | undefined; cleared: boolean }
+/** A setTimeout, armed at once or from a message task; cleared before the
+ *  message runs, it is never armed. */
+interface DeferredTimer { id: ReturnType<typeof setTimeout> | undefined; cleared: boolean }
 
 function chooseHostTimer(): HostTimer {
   const kind = hostTimerKind();
@@ -79,23 +79,19 @@ function chooseHostTimer(): HostTimer {
       clearTimer: (handle) => { (handle as AbortController).abort(); },
     };
   }
-  if (kind === "channel") {
-    return {
-      setTimer: (fn, delayMs) => {
-        const timer: ChannelTimer = { id: undefined, cleared: false };
-        queueMacrotask(() => { if (!timer.cleared) timer.id = setTimeout(fn, Math.ceil(delayMs)); });
-        return timer;
-      },
-      clearTimer: (handle) => {
-        const timer = handle as ChannelTimer;
-        timer.cleared = true;
-        if (timer.id !== undefined) clearTimeout(timer.id);
-      },
-    };
-  }
   return {
-    setTimer: (fn, delayMs) => setTimeout(fn, Math.ceil(delayMs)),
-    clearTimer: (handle) => { clearTimeout(handle as ReturnType<typeof setTimeout>); },
+    setTimer: (fn, delayMs) => {
+      const timer: DeferredTimer = { id: undefined, cleared: false };
+      const arm = (): void => { if (!timer.cleared) timer.id = setTimeout(fn, Math.ceil(delayMs)); };
+      if (kind === "channel") queueMacrotask(arm);
+      else arm();
+      return timer;
+    },
+    clearTimer: (handle) => {
+      const timer = handle as DeferredTimer;
+      timer.cleared = true;
+      clearTimeout(timer.id);
+    },
   };
 }
 
