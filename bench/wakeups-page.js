@@ -93,12 +93,10 @@ async function measureLoop(scheduler, what) {
   const options = scheduler ? { clock: { now, ...scheduler } } : {};
   const loop = await IOLoop.create(options);
   try {
-    // The deadline the loop computed, read while the timeout is pending
-    // (deadlineOf with numeric timers; the Timeout object's field before).
+    // The deadline the loop computed, read while the timeout is pending.
     const callLater = (delay, fn) => {
       const deadline = { at: 0 };
-      const timeout = loop.callLater(delay, () => fn(deadline.at));
-      deadline.at = typeof loop.deadlineOf === "function" ? loop.deadlineOf(timeout) : timeout.deadline;
+      deadline.at = loop.deadlineOf(loop.callLater(delay, () => fn(deadline.at)));
     };
     return await loop.run(() => what(callLater));
   } finally {
@@ -163,7 +161,7 @@ window.burst = async ({ options, count = 100_000, workUs = 2, lead = 300 }) => {
         work(rounds);
         if (--left > 0) return;
         performance.mark("burst-end");
-        resolve({ tookMs: now() - first, slices: loop.stats().slices ?? null, iterations: loop.stats().iterations });
+        resolve({ tookMs: now() - first, slices: loop.stats().slices, iterations: loop.stats().iterations });
       };
       const due = loop.time() + lead;
       for (let i = 0; i < count; i++) loop.callAt(due, fire);

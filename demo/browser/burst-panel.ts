@@ -5,7 +5,7 @@
 // list. The meters show what the page felt: its longest task (the Long Tasks
 // API, which reports tasks of 50 ms and more) and the longest gap between
 // animation frames while the burst ran.
-import { IOLoop, type IOLoopOptions, type LoopStats } from "wasm-ioloop";
+import { IOLoop, type IOLoopOptions } from "wasm-ioloop";
 import { card, fieldsOf, formatCount, formatMs, type Fields } from "./dom.js";
 
 const BURST = Number(new URLSearchParams(location.search).get("burst")) || 100_000;
@@ -17,7 +17,7 @@ const WORK_US = 2;
 /** The loop's options for each side. sliceMs: Infinity never yields; the
  *  sliced side takes the default for this runtime. */
 const SIDES: Record<string, IOLoopOptions> = {
-  unsliced: { sliceMs: Infinity } as IOLoopOptions,
+  unsliced: { sliceMs: Infinity },
   sliced: {},
 };
 
@@ -44,7 +44,6 @@ interface BurstResult { longestTaskMs: number | undefined; longestFrameGapMs: nu
 
 async function runBurst(options: IOLoopOptions): Promise<BurstResult> {
   const loop = await IOLoop.create(options);
-  const slicesOf = (stats: LoopStats): number => (stats as LoopStats & { slices?: number }).slices ?? 0;
   try {
     return await loop.run(() => new Promise<BurstResult>((resolve) => {
       const due = loop.time() + LEAD_MS;
@@ -74,12 +73,12 @@ async function runBurst(options: IOLoopOptions): Promise<BurstResult> {
             longestTaskMs: longTasks.length > 0 ? Math.max(...longTasks) : undefined,
             longestFrameGapMs: longestFrameGap,
             tookMs,
-            slices: slicesOf(loop.stats()) - slicesBefore,
+            slices: loop.stats().slices - slicesBefore,
           });
         }, 50));
       };
       for (let i = 0; i < BURST; i++) loop.callAt(due, fire);
-      slicesBefore = slicesOf(loop.stats());
+      slicesBefore = loop.stats().slices;
       // Meters start once scheduling is done, before the burst is due.
       observer.observe({ type: "longtask" });
       requestAnimationFrame(frame);
