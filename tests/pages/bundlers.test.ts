@@ -169,7 +169,7 @@ describe.skipIf(!chromium)("the packed package with each bundler, and with none,
     writeFileSync(join(out, "index.html"), fixturePage("./main.js"));
     const { result } = await open("esbuild-default");
     expect(result.ok).toBe(false);
-    expect(result.error).toContain(`fetching the core from ${server.url}/esbuild-default/core.wasm failed: 404`);
+    expect(result.error).toContain(`loading the core from ${server.url}/esbuild-default/core.wasm failed (Error: 404 Not Found)`);
     expect(result.error).toContain("\"wasm-ioloop/inline\"");
     expect(result.error).toContain("IOLoop.create({ module })");
     // Copying the file beside the bundle, as the message says, is enough.
