@@ -8,9 +8,8 @@ import { setCoreLoader } from "../core.js";
 setCoreLoader(async () => {
   const url = new URL("./core.wasm", import.meta.url);
   /** An error naming the URL tried, what went wrong, and the ways out. */
-  const failed = (what: unknown): Error => new Error(`wasm-ioloop: loading the core from ${url} failed (${String(what)}):`
-    + " copy node_modules/wasm-ioloop/dist/runtime/core.wasm there (esbuild and Rollup do not), import"
-    + " \"wasm-ioloop/inline\" (the core inside the bundle), or pass IOLoop.create({ module })", { cause: what });
+  const failed = (what: unknown): Error => new Error(`wasm-ioloop: no core at ${url} (${String(what)}): copy`
+    + ' dist/runtime/core.wasm there, import "wasm-ioloop/inline", or pass IOLoop.create({ module })', { cause: what });
   try {
     const response = await fetch(url);
     if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);

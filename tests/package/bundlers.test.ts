@@ -1,20 +1,19 @@
 // The packed package in apps built by each bundler a user may have, and in
 // pages with no bundler, each opened in Chromium: the page fixture (timeouts
-// and a WebSocket round trip) must report success. `npm pack` makes the
-// tarball, which is installed into one scratch app; each build writes its
-// own folder there, and the demo server serves the whole app (and the
-// WebSocket echo) from one origin.
+// and a WebSocket round trip) must report success. The packed tarball
+// (tarball.ts) is installed into one scratch app; each build writes its own
+// folder there, and the demo server serves the whole app (and the WebSocket
+// echo) from one origin.
 //
 // How each gets the core:
 //   webpack 5   rewrites new URL("./core.wasm", import.meta.url), emits the file
 //   no bundler  the file is beside the entry, in node_modules
 //   esbuild     copies nothing: the app imports "wasm-ioloop/inline"
 //   Rollup      copies nothing without a plugin: "wasm-ioloop/inline" too
-// (Vite is tested in tests/pages/bundle.test.ts and tests/package.) And an
+// (Vite is tested in install.test.ts and tests/pages/bundle.test.ts.) And an
 // esbuild app on the default entry shows what happens when nothing copies
 // the file: the page is told which URL failed and what to do.
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import nodeResolve from "@rollup/plugin-node-resolve";
@@ -25,12 +24,11 @@ import webpack from "webpack";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer } from "../../demo/server.js";
 import { findChromium } from "../chromium.js";
-import { npm } from "../package/npm.js";
-import { fixtureResult, launchChromium, openPage } from "./chromium-page.js";
+import { fixtureResult, launchChromium, openPage } from "../pages/chromium-page.js";
+import { scratchProject } from "./scratch.js";
 
 const chromium = findChromium();
-const root = fileURLToPath(new URL("../..", import.meta.url));
-const fixture = fileURLToPath(new URL("./fixture", import.meta.url));
+const fixture = fileURLToPath(new URL("../pages/fixture", import.meta.url));
 
 /** The fixture's page script importing the package from `specifier`. */
 function fixtureImporting(specifier: string): string {
@@ -48,8 +46,8 @@ function fixturePage(script: string, importMap?: Record<string, string>): string
 }
 
 describe.skipIf(!chromium)("the packed package with each bundler, and with none, in Chromium", () => {
-  let scratch: string;
   let app: string;
+  let removeApp: (() => void) | undefined;
   let server: Awaited<ReturnType<typeof startServer>>;
   let browser: Browser;
 
@@ -75,12 +73,7 @@ describe.skipIf(!chromium)("the packed package with each bundler, and with none,
   const WORKED = { ok: true, fired: [10, 20, 30], echo: { reply: { id: "fixture", delayMs: 5 } } };
 
   beforeAll(async () => {
-    scratch = mkdtempSync(join(tmpdir(), "wasm-ioloop-bundlers-"));
-    const [report] = JSON.parse(npm(["pack", "--json", "--pack-destination", scratch], root));
-    app = join(scratch, "app");
-    mkdirSync(app);
-    writeFileSync(join(app, "package.json"), JSON.stringify({ name: "scratch-app", private: true, type: "module" }));
-    npm(["install", "--offline", "--no-package-lock", join(scratch, report.filename)], app);
+    ({ dir: app, remove: removeApp } = scratchProject());
     server = await startServer({ staticDir: app });
     browser = await launchChromium(chromium!);
   });
@@ -88,7 +81,7 @@ describe.skipIf(!chromium)("the packed package with each bundler, and with none,
   afterAll(async () => {
     await browser?.close();
     await server?.close();
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
+    removeApp?.();
   });
 
   it("webpack 5 emits core.wasm as an asset of the app, which loads it", async () => {
@@ -169,7 +162,7 @@ describe.skipIf(!chromium)("the packed package with each bundler, and with none,
     writeFileSync(join(out, "index.html"), fixturePage("./main.js"));
     const { result } = await open("esbuild-default");
     expect(result.ok).toBe(false);
-    expect(result.error).toContain(`loading the core from ${server.url}/esbuild-default/core.wasm failed (Error: 404 Not Found)`);
+    expect(result.error).toContain(`no core at ${server.url}/esbuild-default/core.wasm (Error: 404 Not Found)`);
     expect(result.error).toContain("\"wasm-ioloop/inline\"");
     expect(result.error).toContain("IOLoop.create({ module })");
     // Copying the file beside the bundle, as the message says, is enough.
