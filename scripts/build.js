@@ -4,6 +4,7 @@
 //
 // Layout of dist/ (package.json "exports" points here):
 //   runtime/browser.js, runtime/node.js, runtime/workerd.js  one file per runtime, each with the whole host
+//   runtime/inline.js                                        the browser entry with core.wasm inside, as base64
 //   runtime/core.wasm                                        the core, its own asset
 //   index.d.ts                                               the types of the public API, one file
 //
@@ -34,10 +35,11 @@ rmSync("dist", { recursive: true, force: true });
 // One build per runtime, each entry a single file with the whole host in it:
 // a shared chunk would make the browser fetch two files, and pay for the
 // import and export lists between them (about 0.4 KiB gzipped).
-for (const runtime of ["browser", "node", "workerd"]) {
+for (const runtime of ["browser", "node", "workerd", "inline"]) {
   await build({
     configFile: false,
     logLevel: "warn",
+    plugins: [coreBase64Module()],
     build: {
       outDir: "dist/runtime",
       ssr: true,
@@ -71,6 +73,19 @@ const loop = await appDownload("dist/runtime", ["IOLoop"]);
 const whole = browserDownload("dist/runtime").reduce((sum, file) => sum + file.gzip, 0);
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 console.log(`built dist/: an app importing { IOLoop } downloads ${kib(loop.js + loop.wasm)} gzipped (budget ${kib(BUDGETS.loop)}), the whole API ${kib(whole)} (budget ${kib(BUDGETS.wholeApi)})`);
+
+/** The module the inline entry (src/runtime/inline.ts) takes the core
+ *  from: the release core.wasm as a base64 string. */
+function coreBase64Module() {
+  const id = "wasm-ioloop:core-base64";
+  return {
+    name: "core-base64",
+    resolveId: (source) => (source === id ? `\0${id}` : undefined),
+    load: (resolved) => (resolved === `\0${id}`
+      ? `export default ${JSON.stringify(readFileSync("build/core.wasm").toString("base64"))};`
+      : undefined),
+  };
+}
 
 /** Rewrites a built file with its internal property names shortened. */
 async function shortenInternalNames(file) {

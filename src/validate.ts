@@ -108,8 +108,26 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
     && typeof (value as PromiseLike<unknown>).then === "function";
 }
 
-export function checkOptions(where: string, value: unknown): void {
-  if (value !== undefined && (typeof value !== "object" || value === null || isRevokedProxy(value))) {
+/** Every option an options type has, each named once: written as an object
+ *  (not a list) so that the compiler holds it to the type, and an option
+ *  added to the type but not here fails to compile. */
+export type OptionNames<T> = { readonly [K in keyof Required<T>]: true };
+
+/** An options bag: undefined, or an object whose every own key is one of
+ *  `names`. A misspelt option would otherwise be ignored without a word, and
+ *  the default used in its place. */
+export function checkOptions<T>(where: string, value: unknown, names: OptionNames<T>): asserts value is T | undefined {
+  if (value === undefined) return;
+  let keys: string[] | undefined;
+  try {
+    if (typeof value === "object" && value !== null && !isRevokedProxy(value)) keys = Object.keys(value);
+  } catch { /* a Proxy whose ownKeys throws: unusable, as below */ }
+  if (keys === undefined) {
     throw new TypeError(`${where}: options must be an object, got ${describe(value)}`);
+  }
+  for (const key of keys) {
+    if (!Object.prototype.hasOwnProperty.call(names, key)) {
+      throw new TypeError(`${where}: unknown option ${describe(key)} (the options are ${Object.keys(names).join(", ")})`);
+    }
   }
 }

@@ -3,6 +3,8 @@
 // iterations (once per frame), when the loop's host timer is armed.
 import { IOLoop, type LoopStats } from "wasm-ioloop";
 import { card, formatBytes, formatCount } from "./dom.js";
+import { startBurstPanel } from "./burst-panel.js";
+import { startPunctualityPanel } from "./punctuality-panel.js";
 import { startStreamPanel } from "./stream-panel.js";
 import { startTimeoutsPanel } from "./timeouts-panel.js";
 import { startWebSocketPanel } from "./websocket-panel.js";
@@ -22,5 +24,7 @@ requestAnimationFrame(showStats);
 
 startWebSocketPanel(loop, `${location.origin.replace(/^http/, "ws")}/ws`);
 startStreamPanel(loop, `${location.origin}/stream`);
+startPunctualityPanel(loop);
+startBurstPanel();
 startTimeoutsPanel(loop);
 void loop.start();

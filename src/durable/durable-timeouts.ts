@@ -121,7 +121,9 @@ export class DurableTimeouts {
   /** Loads every stored timeout into the loop. Call it in the object's
    *  constructor, inside ctx.blockConcurrencyWhile, once the loop exists. */
   constructor(ctx: DurableObjectStateLike, options: DurableTimeoutsOptions) {
-    checkOptions("DurableTimeouts", options);
+    checkOptions<DurableTimeoutsOptions>("DurableTimeouts", options, {
+      loop: true, clock: true, tasks: true, maxPayloadBytes: true, maxAttempts: true, retryDelayMs: true, table: true,
+    });
     const { loop, clock, tasks, maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES, maxAttempts = DEFAULT_MAX_ATTEMPTS,
       retryDelayMs = DEFAULT_RETRY_DELAY_MS, table = "ioloop_durable_timeouts" } = options;
     if (typeof loop !== "object" || loop === null || typeof loop.callAt !== "function") {
@@ -192,7 +194,7 @@ export class DurableTimeouts {
   private insert(where: string, deadline: number, delay: number, task: string, payload: unknown, options: ScheduleOptions = {}): DurableTimeout {
     if (typeof task !== "string") throw new TypeError(`${where}: task must be the name of a registered task, got ${describe(task)}`);
     if (!this.tasks.has(task)) throw new TypeError(`${where}: no task named ${describe(task)} is registered`);
-    checkOptions(where, options);
+    checkOptions<ScheduleOptions>(where, options, { periodMs: true });
     const { periodMs } = options;
     if (periodMs !== undefined) checkPositive(where, "periodMs", periodMs);
     const text = encodePayload(where, payload, this.maxPayloadBytes);
@@ -218,7 +220,7 @@ export class DurableTimeouts {
    *  scheduled with (same id, same row). Also from inside its own task: it
    *  then runs again instead of completing. False if it is not pending. */
   refresh(id: DurableTimeout, options: RefreshOptions = {}): boolean {
-    checkOptions("DurableTimeouts.refresh", options);
+    checkOptions<RefreshOptions>("DurableTimeouts.refresh", options, { lazy: true });
     const entry = this.entries.get(id);
     if (entry === undefined) return false;
     const deadline = Date.now() + entry.delay;

@@ -293,7 +293,7 @@ export class IOLoop {
   run<T>(fn: () => T | PromiseLike<T>, options: { timeoutMs?: number } = {}): Promise<Awaited<T>> {
     this.checkOpen("run");
     checkFunction("run", "fn", fn);
-    checkOptions("run", options);
+    checkOptions<typeof options>("run", options, { timeoutMs: true });
     const { timeoutMs } = options;
     if (timeoutMs !== undefined) checkTime("run", "timeoutMs", timeoutMs);
     if (this.state === RUNNING) throw new Error("run: the loop is already running");
@@ -339,7 +339,7 @@ export class IOLoop {
    *  closeSources, closes every source that has a close() method: one that
    *  throws is reported, and the others are still closed. */
   close(options: { closeSources?: boolean } = {}): CloseReport {
-    checkOptions("close", options);
+    checkOptions<typeof options>("close", options, { closeSources: true });
     if (options.closeSources !== undefined) checkBoolean("close", "closeSources", options.closeSources);
     if (this.state === RUNNING) throw new Error("close: the loop is running; stop() it first");
     if (this.state === CLOSED) return { callbacks: 0, timeouts: 0, handlers: 0 };

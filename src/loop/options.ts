@@ -4,7 +4,7 @@
 // loaded: a bad option never reaches the core.
 
 import { isReading, systemClock, type Clock } from "../time/clock.js";
-import { checkFunction, checkOptions, checkPositive, describe, hasMethods, isInstance } from "../validate.js";
+import { checkFunction, checkOptions, checkPositive, describe, hasMethods, isInstance, type OptionNames } from "../validate.js";
 
 /** What failed: a callback, a timeout or a handler the user queued; the
  *  loop's clock (its now() threw); a source's hook or close(). */
@@ -60,11 +60,15 @@ export interface LoopStats {
   hostSlots: number;
 }
 
+const LOOP_OPTIONS: OptionNames<IOLoopOptions> = {
+  clock: true, onError: true, slowCallbackMs: true, onSlowCallback: true, module: true, maxMemoryBytes: true, sliceMs: true,
+};
+
 /** Checks IOLoop.create's options and returns the clock's first reading:
  *  the loop's time starts there, so a clock that cannot give one is refused
  *  now. */
 export function checkLoopOptions(options: IOLoopOptions): number {
-  checkOptions("IOLoop.create", options);
+  checkOptions<IOLoopOptions>("IOLoop.create", options, LOOP_OPTIONS);
   const { clock, onError, slowCallbackMs, onSlowCallback, module, maxMemoryBytes, sliceMs } = options;
   if (clock !== undefined && !hasMethods(clock, "now")) {
     throw new TypeError(`IOLoop.create: clock must be an object with a now() method, got ${describe(clock)}`);

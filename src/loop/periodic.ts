@@ -31,7 +31,7 @@ export class PeriodicCallback {
     }
     checkFunction("PeriodicCallback", "fn", fn);
     checkPositive("PeriodicCallback", "periodMs", periodMs);
-    checkOptions("PeriodicCallback", options);
+    checkOptions<PeriodicCallbackOptions>("PeriodicCallback", options, { jitter: true });
     const jitter = options.jitter ?? 0;
     if (typeof jitter !== "number" || !(jitter >= 0 && jitter <= 1)) {
       throw new RangeError(`PeriodicCallback: jitter must be a number from 0 to 1, got ${describe(jitter)}`);

@@ -6,7 +6,8 @@
 //   - a macrotask at once if callbacks or ready sources remain (never a
 //     microtask: callbacks that re-add themselves must still let the host's
 //     timers and I/O run in between), queued at most once;
-//   - else the one host timer, for the earliest deadline;
+//   - else the one host timer, for the earliest deadline (the host's own is
+//     armed free of the browsers' nesting clamp: src/time/host-timer.ts);
 //   - else nothing (no deadline, or only Infinity, which never fires).
 // Both call back into the loop, which runs an iteration if it is still
 // running. This file knows when to wake, never what runs.

@@ -43,7 +43,7 @@ export class ReadableSource extends BaseSource {
     if (typeof ReadableStream === "undefined" || !isInstance(stream, ReadableStream)) {
       throw new TypeError(`ReadableSource: stream must be a ReadableStream, got ${describe(stream)}`);
     }
-    checkOptions("ReadableSource", options);
+    checkOptions<ReadableSourceOptions>("ReadableSource", options, { highWaterMark: true });
     const { highWaterMark = DEFAULT_HIGH_WATER_MARK } = options;
     checkByteCount("ReadableSource", "highWaterMark", highWaterMark);
     if (stream.locked) throw new TypeError("ReadableSource: stream is locked (already being read)");

@@ -91,7 +91,7 @@ export class WebSocketSource extends BaseSource {
   constructor(readonly socket: WebSocketLike, options: WebSocketSourceOptions = {}) {
     super();
     checkSocket(socket);
-    checkOptions("WebSocketSource", options);
+    checkOptions<WebSocketSourceOptions>("WebSocketSource", options, { maxBufferBytes: true, lowWaterMark: true });
     const { maxBufferBytes = DEFAULT_MAX_BUFFER_BYTES, lowWaterMark = DEFAULT_LOW_WATER_MARK } = options;
     checkByteCount("WebSocketSource", "maxBufferBytes", maxBufferBytes);
     checkByteCount("WebSocketSource", "lowWaterMark", lowWaterMark, true);

@@ -74,7 +74,7 @@ export class IOStream {
     if (!hasMethods(source, "read", "close")) {
       throw new TypeError(`IOStream: source must have read() and close() (a WebSocketSource, a ReadableSource), got ${describe(source)}`);
     }
-    checkOptions("IOStream", options);
+    checkOptions<IOStreamOptions>("IOStream", options, { sink: true, maxBufferSize: true });
     const { sink = hasMethods(source, "write") ? source as unknown as ByteSink : undefined } = options;
     const { maxBufferSize = DEFAULT_MAX_BUFFER_SIZE } = options;
     if (sink !== undefined && !hasMethods(sink, "write", "close")) {
@@ -108,7 +108,7 @@ export class IOStream {
     if (!isInstance(bytes, Uint8Array) || bytes.byteLength === 0) {
       throw new TypeError(`IOStream.readUntil: delimiter must be a non-empty string or Uint8Array, got ${describe(delimiter)}`);
     }
-    checkOptions("IOStream.readUntil", options);
+    checkOptions<{ maxBytes?: number }>("IOStream.readUntil", options, { maxBytes: true });
     const { maxBytes = Infinity } = options;
     if (maxBytes !== Infinity) checkByteCount("IOStream.readUntil", "maxBytes", maxBytes);
     return this.startRead("readUntil", UNTIL, bytes.slice(), maxBytes, false);
@@ -118,7 +118,7 @@ export class IOStream {
    *  at most n) is there. readBytes(0) resolves at once. */
   readBytes(n: number, options: { partial?: boolean } = {}): Promise<Uint8Array> {
     checkByteCount("IOStream.readBytes", "n", n, true);
-    checkOptions("IOStream.readBytes", options);
+    checkOptions<{ partial?: boolean }>("IOStream.readBytes", options, { partial: true });
     const { partial = false } = options;
     checkBoolean("IOStream.readBytes", "partial", partial);
     if (n === 0) {

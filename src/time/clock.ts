@@ -6,6 +6,10 @@
 // how tests run hours of timeouts without waiting.
 
 import { hasMethods } from "../validate.js";
+import { hostTimer } from "./host-timer.js";
+import { queueMacrotask } from "./macrotask.js";
+
+export { queueMacrotask };
 
 export interface Clock {
   /** Milliseconds; need not be monotonic (the loop makes its own time so). */
@@ -35,34 +39,6 @@ export const systemClock: Clock = typeof performance === "object" && typeof perf
   ? { now: () => performance.now() }
   : { now: () => Date.now() };
 
-/** Runs `fn` as a macrotask, never as a microtask: a loop whose callbacks
- *  re-add themselves still lets the host's timers and I/O run in between.
- *  setImmediate where there is one (Node), else a MessageChannel (browsers,
- *  Workers: no 4 ms clamping as nested setTimeout(0) has), else setTimeout. */
-export function queueMacrotask(fn: () => void): void {
-  macrotaskQueuer ??= chooseMacrotaskQueuer();
-  macrotaskQueuer(fn);
-}
-
-let macrotaskQueuer: ((fn: () => void) => void) | undefined;
-
-function chooseMacrotaskQueuer(): (fn: () => void) => void {
-  const g = globalThis as { setImmediate?: (fn: () => void) => unknown };
-  if (typeof g.setImmediate === "function") {
-    const setImmediate = g.setImmediate;
-    return (fn) => { setImmediate(fn); };
-  }
-  if (typeof MessageChannel === "function") {
-    // Created on first use, not at module scope: Workers allow no I/O objects
-    // outside a request.
-    const pending: Array<() => void> = [];
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => pending.shift()?.();
-    return (fn) => { pending.push(fn); channel.port2.postMessage(0); };
-  }
-  return (fn) => { setTimeout(fn, 0); };
-}
-
 interface YieldingScheduler { yield(): Promise<void> }
 
 /** Runs `fn` after yielding to the host: scheduler.yield() where there is
@@ -80,7 +56,7 @@ export function yieldTask(fn: () => void): void {
 /** The host's timers and macrotasks, for clocks that bring none. */
 export const hostScheduler = {
   yieldTask,
-  setTimer: (fn: () => void, delayMs: number): unknown => setTimeout(fn, delayMs),
-  clearTimer: (handle: unknown): void => clearTimeout(handle as ReturnType<typeof setTimeout>),
+  setTimer: (fn: () => void, delayMs: number): unknown => hostTimer().setTimer(fn, delayMs),
+  clearTimer: (handle: unknown): void => { hostTimer().clearTimer(handle); },
   queueMacrotask,
 };

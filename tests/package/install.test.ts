@@ -61,19 +61,19 @@ beforeAll(() => {
 afterAll(() => removeApp());
 
 describe("the packed tarball", () => {
-  it("holds the three runtime bundles with their maps, core.wasm, one declaration file, the durable entry, README, CHANGELOG, LICENSE", () => {
+  it("holds the three runtime bundles and the inline one with their maps, core.wasm, one declaration file, the durable entry, README, CHANGELOG, LICENSE", () => {
     const paths = inject("packedFiles").map((file) => file.path).sort();
     expect(paths).toEqual([
       "CHANGELOG.md", "LICENSE", "README.md",
       "dist/durable/index.d.ts", "dist/durable/index.js", "dist/durable/index.js.map", "dist/index.d.ts",
       "dist/runtime/browser.js", "dist/runtime/browser.js.map", "dist/runtime/core.wasm",
-      "dist/runtime/node.js", "dist/runtime/node.js.map", "dist/runtime/workerd.js", "dist/runtime/workerd.js.map",
+      "dist/runtime/inline.js", "dist/runtime/inline.js.map", "dist/runtime/node.js", "dist/runtime/node.js.map", "dist/runtime/workerd.js", "dist/runtime/workerd.js.map",
       "package.json",
     ]);
   });
 
   it("ships source maps that carry the sources they map", () => {
-    for (const runtime of ["browser", "node", "workerd"]) {
+    for (const runtime of ["browser", "node", "workerd", "inline"]) {
       const map = JSON.parse(readFileSync(join(app, `node_modules/wasm-ioloop/dist/runtime/${runtime}.js.map`), "utf8"));
       expect(map.sources.length, runtime).toBeGreaterThan(10);
       expect(map.sourcesContent?.length, runtime).toBe(map.sources.length);

@@ -1,7 +1,8 @@
 // The demo (`npm start`) in headless Chromium: it opens, connects, its
 // numbers move, and the timeouts race runs to the end on both sides (with
 // 20,000 timeouts rather than 100,000, to keep this suite quick on a busy
-// machine). The screenshot goes to test-results/demo.png.
+// machine), as do the lateness measurements and the burst of timeouts due
+// at once, with slicing off and on. The screenshot goes to test-results/demo.png.
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
@@ -13,6 +14,7 @@ import { launchChromium, openPage } from "./chromium-page.js";
 
 const chromium = findChromium();
 const RACE_TIMEOUTS = 20_000;
+const BURST_TIMEOUTS = 20_000;
 const resultsDir = fileURLToPath(new URL("../../test-results", import.meta.url));
 
 /** A number shown on the page, commas and units dropped. */
@@ -38,7 +40,7 @@ describe.skipIf(!chromium)("the demo page, in Chromium", () => {
   beforeAll(async () => {
     server = await startServer({ staticDir: await buildDemo() });
     browser = await launchChromium(chromium!);
-    ({ page, problems } = await openPage(browser, `${server.url}/?timeouts=${RACE_TIMEOUTS}`));
+    ({ page, problems } = await openPage(browser, `${server.url}/?timeouts=${RACE_TIMEOUTS}&burst=${BURST_TIMEOUTS}`));
   });
 
   afterAll(async () => {
@@ -61,6 +63,30 @@ describe.skipIf(!chromium)("the demo page, in Chromium", () => {
   it("shows the loop's iteration count moving", async () => {
     const before = await shownNumber(page, "[data-stat=iterations]");
     await waitForNumber(page, "[data-stat=iterations]", before + 5);
+  });
+
+  it("measures how late timeouts fire on the loop and on setTimeout, and shows both", async () => {
+    await page.click("#punctuality [data-field=start]");
+    await page.waitForFunction(() => document.querySelector("#punctuality [data-field=start]")?.textContent === "Measure again",
+      undefined, { timeout: 60_000 });
+    for (const cell of ["chain-loop", "chain-plain", "spread-loop", "spread-plain"]) {
+      expect(await page.textContent(`#punctuality [data-field=${cell}]`)).toMatch(/^-?[\d.,]+ ms \/ -?[\d.,]+ ms$/);
+    }
+  });
+
+  it("bursts timeouts due at once through a loop without slicing and one with it, and meters both", async () => {
+    await page.click("#burst [data-field=start]");
+    await page.waitForFunction(() => document.querySelector("#burst [data-field=start]")?.textContent?.endsWith("again"),
+      undefined, { timeout: 60_000 });
+    expect(await page.textContent("#burst [data-field=error]")).toBe("");
+    for (const side of ["unsliced", "sliced"]) {
+      expect(await page.textContent(`#burst [data-field=${side}-took]`)).toMatch(/ms$/);
+      expect(await page.textContent(`#burst [data-field=${side}-frame]`)).toMatch(/ms$/);
+    }
+    // Counts, not timings: without slicing the list is never cut; with it,
+    // the loop says how often it yielded (how often depends on the machine).
+    expect(await shownNumber(page, "#burst [data-field=unsliced-slices]")).toBe(0);
+    expect(await page.textContent("#burst [data-field=sliced-slices]")).toMatch(/^[\d,]+$/);
   });
 
   it("runs the timeouts on the loop and on setTimeout, and shows both results", async () => {
