@@ -44,7 +44,7 @@ await withBenchPage(files, async (page, runtime) => {
   meta.seconds = Math.round((performance.now() - started) / 1000);
   meta.loadAfter = loadavg()[0];
   console.log(renderTables(rows));
-  console.log(`\ntargets (issue 6), this run:\n${renderTargets({ Chromium: { rows } })}`);
+  console.log(`\nthe store's targets, this run:\n${renderTargets({ Chromium: { rows } })}`);
   console.log(`\n${meta.seconds} s; load average (1 min) at the end: ${meta.loadAfter.toFixed(1)}`);
   mkdirSync("bench/results", { recursive: true });
   writeFileSync(quick ? "bench/results/browser.quick.tmp" : "bench/results/browser.json", JSON.stringify({ meta, rows }, null, 2) + "\n");

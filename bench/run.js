@@ -39,7 +39,7 @@ rows.push(...sizeRows());
 meta.seconds = Math.round((performance.now() - started) / 1000);
 meta.loadAfter = loadavg()[0];
 console.log(renderTables(rows));
-console.log(`\ntargets (issue 6), this run:\n${renderTargets({ Node: { rows } })}`);
+console.log(`\nthe store's targets, this run:\n${renderTargets({ Node: { rows } })}`);
 console.log(`\n${meta.seconds} s; load average (1 min) at the end: ${meta.loadAfter.toFixed(1)}`);
 mkdirSync("bench/results", { recursive: true });
 writeFileSync(quick ? "bench/results/node.quick.tmp" : "bench/results/node.json", JSON.stringify({ meta, rows }, null, 2) + "\n");

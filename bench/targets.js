@@ -1,4 +1,4 @@
-// The targets issue 6 set for the core, checked against a run's results:
+// The targets set for the core's store, checked against a run's results:
 // each is a ratio (or a size) measured in the same run, never a constant.
 //
 //   node bench/targets.js [bench/results/node.json] [bench/results/browser.json]

@@ -12,7 +12,7 @@ function row(workload: string, param: string, baseline: string | undefined, bett
 
 const BEST = "best JS (slot queue)";
 
-describe("the issue 6 targets, read from a run's rows", () => {
+describe("the store's targets, read from a run's rows", () => {
   it("says met when the ratio reaches the target and how far short when it does not", () => {
     const rows = [
       row("churn", "K=1e+5", BEST, "lower", { "core (wasm)": 100, [BEST]: 300 }), // 3x: met

@@ -1,4 +1,4 @@
-// User code that throws, rejects or runs long (issue 2, sections 3 and 4):
+// User code that throws, rejects or runs long:
 // reported with what failed, and the loop goes on.
 import { describe, expect, it, vi } from "vitest";
 import { READ } from "../../src/index.js";

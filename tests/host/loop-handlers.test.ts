@@ -1,4 +1,4 @@
-// Handlers and readiness (issue 2, section 4): which handler runs, with which
+// Handlers and readiness: which handler runs, with which
 // events, and what an earlier entry of the same iteration can prevent.
 import { describe, expect, it } from "vitest";
 import { READ, WRITE, ERROR } from "../../src/index.js";

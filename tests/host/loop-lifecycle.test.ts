@@ -1,4 +1,4 @@
-// start, stop, run and close (issue 2, section 4): when the loop runs at all,
+// start, stop, run and close: when the loop runs at all,
 // and what survives a stop or a close.
 import { describe, expect, it } from "vitest";
 import { READ, TimeoutError } from "../../src/index.js";

@@ -1,4 +1,4 @@
-// How the loop waits (issue 2, sections 3 and 5): one host timer, macrotask
+// How the loop waits: one host timer, macrotask
 // wake-ups, delays outside setTimeout's range, and a clock that never goes back.
 import { once } from "node:events";
 import { createServer, connect, type AddressInfo } from "node:net";

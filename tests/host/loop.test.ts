@@ -1,4 +1,4 @@
-// Callbacks and timeouts (issue 2, section 4): what an iteration runs, in what
+// Callbacks and timeouts: what an iteration runs, in what
 // order, and what an earlier entry of the same iteration can prevent.
 import { describe, expect, it } from "vitest";
 import { createLoop, runningLoop, virtualLoop } from "./helpers.js";

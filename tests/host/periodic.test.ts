@@ -1,4 +1,4 @@
-// PeriodicCallback (issue 2, section 3): Tornado's grid, skipping, jitter,
+// PeriodicCallback: Tornado's grid, skipping, jitter,
 // and no overlap of an async callback with itself.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { PeriodicCallback } from "../../src/index.js";

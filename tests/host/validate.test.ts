@@ -1,4 +1,4 @@
-// Bad input at the TypeScript boundary (issue 2, section 5): a TypeError or
+// Bad input at the TypeScript boundary: a TypeError or
 // RangeError that names the function and the argument, and nothing enqueued.
 import { describe, expect, it } from "vitest";
 import { IOLoop, PeriodicCallback, READ, type IOLoop as Loop } from "../../src/index.js";

@@ -1,4 +1,4 @@
-// Faults of time (issue 7, point 4): a clock that goes backwards, one that
+// Faults of time: a clock that goes backwards, one that
 // stands still while code runs (as Workers' clock does), and one that jumps
 // far ahead. The loop's time never goes back, no timeout fires early or is
 // lost, and nothing spins.

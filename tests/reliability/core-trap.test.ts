@@ -1,5 +1,5 @@
-// Faults: the core traps because its memory cannot grow past maxMemoryBytes
-// (issue 7, point 4). The loop must say it failed and why, reject what is
+// Faults: the core traps because its memory cannot grow past maxMemoryBytes.
+// The loop must say it failed and why, reject what is
 // waiting on it, refuse further calls with that cause, run no more user code,
 // report what it dropped, and leave nothing hanging.
 

@@ -1,5 +1,5 @@
 // The loop's promises, checked from the outside after every step and at every
-// call into user code (issue 7, point 1). The checker knows nothing of the
+// call into user code. The checker knows nothing of the
 // model: it only counts what the loop accepted, what ran, what was cancelled
 // and what close() reported, and asks the loop for its stats.
 //

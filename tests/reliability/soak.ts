@@ -1,4 +1,4 @@
-// The soak (issue 7, point 3): millions of mixed operations on one loop, with
+// The soak: millions of mixed operations on one loop, with
 // the live count held steady, measuring the core's linear memory and the
 // host's slot tables as it goes, and checking on the way that every timeout
 // runs at most once and never early, that callbacks run exactly once in FIFO

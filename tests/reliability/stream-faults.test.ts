@@ -1,4 +1,4 @@
-// Faults of peers and streams, seen through IOStream (issue 7, point 4): a
+// Faults of peers and streams, seen through IOStream: a
 // WebSocket peer that vanishes mid-message, an HTTP body that errors midway,
 // a peer that floods, and a loop that fails under a pending read. Each ends
 // in the documented state, with the data that arrived before still readable,

@@ -1,4 +1,4 @@
-// Faults in user code (issue 7, point 4): a handler or callback that throws,
+// Faults in user code: a handler or callback that throws,
 // removes itself, removes another, closes its own source, or stops the loop
 // mid-iteration. Each must affect only itself; nothing else is lost, and the
 // loop neither stalls nor spins.
