@@ -367,6 +367,17 @@ export function timerClear(): void {
     }
   }
   wheelReset();
+  // Every slot that is not retired is free now: relink them in slot order,
+  // so that the next timers take the lowest slots, side by side in the
+  // record table, not wherever the last timers happened to be released (a
+  // core reused after holding a million timers was twice as slow to churn
+  // through a scattered free list).
+  freeHead = NO_SLOT;
+  for (let s = slotsUsed - 1; s >= 0; s--) {
+    if (generationOf(s) == RETIRED) continue;
+    setNext(s, freeHead);
+    freeHead = s;
+  }
 }
 
 /** Returns 0 when the invariants hold, else a code in 10..19 (11..13 from

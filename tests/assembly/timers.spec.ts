@@ -292,4 +292,17 @@ describe("timers", () => {
     expect(disagreements).toBe(0);
     expect(fired).toBeGreaterThan(1000);
   });
+
+  it("after a clear, new timers take the lowest slots in order, however the old ones were released", () => {
+    const ids: f64[] = [];
+    for (let i = 0; i < 1000; i++) ids.push(timerSchedule(<f64>(i * 7919 % 1000), 0));
+    // Release in a scattered order: fire some, cancel others.
+    for (let i = 0; i < 1000; i += 3) timerCancel(ids[i]);
+    popDue(500);
+    timerClear();
+    let outOfOrder = 0;
+    for (let i = 0; i < 1000; i++) if (slotOf(timerSchedule(<f64>i, 0)) != i) outOfOrder++;
+    expect(outOfOrder).toBe(0);
+    expect(timersCheck()).toBe(0);
+  });
 });
