@@ -65,7 +65,7 @@ import { growBlock } from "./memory";
 import { sortU64 } from "./sort";
 import {
   CHAINS, tickOf, wheelPlace, wheelUnlink, wheelDetach, wheelAdvance, wheelNearEnd, wheelChain,
-  wheelEarliestDeadline, wheelDetachAny, wheelReset, wheelElapsed, wheelCheck,
+  wheelEarliestDeadline, wheelDetachAny, wheelPostpone, wheelReset, wheelElapsed, wheelCheck,
 } from "./wheel";
 
 export const SLOT_BITS: i32 = 22;
@@ -144,7 +144,7 @@ function takeSlot(): i32 {
 }
 
 /** Puts a timer that is in neither structure where its deadline belongs. */
-@inline function place(slot: i32): void {
+function place(slot: i32): void {
   const d = deadlineOf(slot);
   if (!wheelPlace(slot, d)) heapPush(slot, d, sequenceOf(slot));
 }
@@ -198,9 +198,15 @@ export function timersSkipSequence(count: u32): void {
  *  Returns false when there was no such list. */
 function refill(limit: i64): bool {
   if (!wheelDetach(limit)) return false;
-  // The list's four chains (wheel.ts's CHAINS) are walked side by side: the
-  // next records of the four are loaded together, so that their cache
-  // misses overlap instead of following one another down one chain.
+  placeDetached();
+  return true;
+}
+
+/** Places every timer of the list the wheel last detached again. Its four
+ *  chains (wheel.ts's CHAINS) are walked side by side: the next records of
+ *  the four are loaded together, so that their cache misses overlap instead
+ *  of following one another down one chain. */
+function placeDetached(): void {
   let a = wheelChain(0), b = wheelChain(1), c = wheelChain(2), d = wheelChain(3);
   while ((a & b & c & d) >= 0) { // some chain goes on: not all four negative
     // Read before place() relinks them.
@@ -212,7 +218,6 @@ function refill(limit: i64): bool {
     if (d >= 0) place(d);
     a = na; b = nb; c = nc; d = nd;
   }
-  return true;
 }
 
 /** Called by the host once, before anything else: this instance's lane
@@ -267,6 +272,12 @@ export function timerMove(id: f64, deadline: f64): i32 {
     reserved--;
     pending++;
     if (slot == firing) firing = NO_SLOT;
+  } else if (next != IN_HEAP && deadline >= deadlineOf(slot)) {
+    // Later, in the wheel: it stays in its list (wheel.ts, wheelPostpone).
+    wheelPostpone(deadlineOf(slot));
+    setDeadline(slot, deadline);
+    setSequence(slot, nextSequence());
+    return 1;
   } else {
     unplace(slot);
   }
@@ -345,7 +356,11 @@ export function timerRelease(slot: i32): void {
  *  time the host reports. */
 export function timerNextDeadline(): f64 {
   while (heapSize() == 0 && refill(wheelNearEnd())) { /* down the levels */ }
-  return heapSize() > 0 ? heapMinKey() : wheelEarliestDeadline();
+  if (heapSize() > 0) return heapMinKey();
+  let least = wheelEarliestDeadline();
+  // NaN: a list of postponed timers was detached; each goes to a later list.
+  for (; isNaN(least); least = wheelEarliestDeadline()) placeDetached();
+  return least;
 }
 
 /** Called by the host (tests, stats): the number of pending timeouts. */

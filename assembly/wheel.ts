@@ -11,11 +11,18 @@
 //     about 795 days), or when t is past the range of ticks (huge, Infinity).
 // A timer with t <= elapsed is never in the wheel: wheelPlace refuses it.
 //
+// A timer whose deadline moves later may stay where it is (wheelPostpone):
+// it is placed again, by its new deadline, when its list moves out. This is
+// what makes refreshing an idle timeout touch one record only, instead of
+// unlinking it (two more records) and linking it elsewhere (one more).
+//
 // Invariants (checked by wheelCheck):
-//   - every timer in a list is in the list its tick and `elapsed` choose, so
-//     every level-L list holds later ticks than every level-(L-1) list, and
-//     within a level a higher slot holds later ticks: the earliest non-empty
-//     list holds the earliest timers;
+//   - every timer in a list is in the list its tick and `elapsed` choose, or
+//     was postponed and is in a list that ends before its tick. Lists chosen
+//     for ticks are ordered: every level-L list holds later ticks than every
+//     level-(L-1) list, and within a level a higher slot holds later ticks.
+//     So the earliest non-empty list holds the earliest timers, unless every
+//     timer in it was postponed past its end;
 //   - timer slot s is in chain s & (CHAINS - 1) of its list;
 //   - bit s of occupied[L] is set iff list L*64 + s is not empty;
 //   - `elapsed` only grows (but for wheelReset, on an empty wheel), and only
@@ -167,7 +174,17 @@ export function wheelUnlink(node: i32): void {
       setOccupancy(level, occupancy(level) & ~(<u64>1 << <u64>(list & 63)));
     }
   }
-  const d = deadlineOf(node);
+  forget(deadlineOf(node));
+}
+
+/** Called by timers.ts for a timer in a list whose deadline moves from
+ *  `from` to a later one: it stays in its list (see above). */
+export function wheelPostpone(from: f64): void {
+  forget(from);
+}
+
+/** A timer with deadline d left the wheel or moved later. */
+@inline function forget(d: f64): void {
   // Removing an Infinity leaves the least deadline Infinity (or nothing).
   if (d == minDeadline && d != Infinity) minValid = false;
 }
@@ -227,8 +244,11 @@ export function wheelAdvance(limit: i64): void {
  *  starts where `elapsed`'s block ends. */
 export function wheelNearEnd(): i64 { return (elapsed | 63) + 64; }
 
-/** The least deadline in the wheel, +Infinity when it is empty. O(1) while
- *  the cache holds; else a scan of the earliest list, which holds it. */
+/** The least deadline in the wheel, +Infinity when it is empty; or NaN when
+ *  the earliest list held only timers postponed past its end: that list is
+ *  then detached (as by wheelDetach, but `elapsed` stays), the caller places
+ *  its timers again (each goes to a later list) and asks again. O(1) while
+ *  the cache holds; else a scan of the earliest list. */
 export function wheelEarliestDeadline(): f64 {
   if (minValid) return minDeadline;
   let least = Infinity;
@@ -239,6 +259,12 @@ export function wheelEarliestDeadline(): f64 {
         const d = deadlineOf(node);
         if (d < least) least = d;
       }
+    }
+    // A list whose least deadline is within it holds the earliest timer: any
+    // later list holds ticks after its end (postponed timers, later still).
+    if (list != OVERFLOW && tickOf(least) > listEnd(list, listStart(list))) {
+      takeList(list);
+      return NaN;
     }
   }
   minDeadline = least;
@@ -280,7 +306,8 @@ export function wheelCheck(expected: i32): i32 {
         if (prevOf(node) != prev || (node & (CHAINS - 1)) != k) return 2;
         const d = deadlineOf(node);
         const tick = tickOf(d);
-        if (tick <= elapsed || listFor(tick) != list) return 3;
+        if (tick <= elapsed) return 3;
+        if (listFor(tick) != list && (list == OVERFLOW || listEnd(list, listStart(list)) >= tick)) return 3;
         if (d < least) least = d;
         if (++found > expected) return 4; // also ends a cycle that skips the head
         prev = node;

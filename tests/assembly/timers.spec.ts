@@ -191,6 +191,39 @@ describe("timers", () => {
     expect(timersCheck()).toBe(0);
   });
 
+  it("a timer moved later in the wheel fires at its new deadline, in order, and the next deadline skips a list it left", () => {
+    // Both sit in the wheel's level-1 list for ticks 128..191 (the wheel is at 0).
+    const a = timerSchedule(130, 0);
+    const b = timerSchedule(140, 0);
+    const c = timerSchedule(5000, 0);
+    expect(timerMove(a, 3000)).toBe(1); // later: stays in its list
+    expect(timerMove(b, 3000)).toBe(1); // the same deadline, moved after a
+    expect(timersCheck()).toBe(0);
+    // The list for 128..191 now holds only timers due later than its end.
+    expect(timerNextDeadline()).toBe(3000);
+    expect(timersCheck()).toBe(0);
+    expect(popAll(2999).length).toBe(0);
+    const due = popAll(5000);
+    expect(due.length).toBe(3);
+    expect(due[0]).toBe(slotOf(a));
+    expect(due[1]).toBe(slotOf(b));
+    expect(due[2]).toBe(slotOf(c));
+    expect(timersCheck()).toBe(0);
+  });
+
+  it("a timer moved later, then earlier, fires at the earlier deadline", () => {
+    const a = timerSchedule(300, 0);
+    const b = timerSchedule(200, 0);
+    expect(timerMove(a, 90000)).toBe(1);
+    expect(timerMove(a, 100)).toBe(1);
+    expect(timersCheck()).toBe(0);
+    expect(timerNextDeadline()).toBe(100);
+    const due = popAll(250);
+    expect(due.length).toBe(2);
+    expect(due[0]).toBe(slotOf(a));
+    expect(due[1]).toBe(slotOf(b));
+  });
+
   it("a NaN deadline is refused with ERR_BAD_DEADLINE and schedules nothing", () => {
     expect(timerSchedule(NaN, 0)).toBe(ERR_BAD_DEADLINE);
     expect(timerPendingCount()).toBe(0);
@@ -238,7 +271,7 @@ describe("timers", () => {
     expect(popAll(100).length).toBe(0);
   });
 
-  it("agrees with a list model over random schedule, cancel (fresh and stale), move and pop", () => {
+  it("agrees with a list model over random schedule, cancel (fresh and stale), move (later and earlier), pop and next deadline", () => {
     // model: ids, deadlines and sequence numbers of the pending timers
     const ids: f64[] = [];
     const deadlines: f64[] = [];
@@ -266,8 +299,9 @@ describe("timers", () => {
         if (timerCancel(id) != 0) disagreements++;
         if (timerMove(id, now) != 0) disagreements++;
       } else if (op < 7 && ids.length > 0) {
+        // Mostly later, often far (up the wheel's levels), sometimes earlier.
         const i = random(ids.length);
-        const deadline = now + <f64>random(40);
+        const deadline = random(4) == 0 ? now + <f64>random(40) : deadlines[i] + <f64>random(random(2) == 0 ? 300 : 20000);
         if (timerMove(ids[i], deadline) != 1) disagreements++;
         deadlines[i] = deadline;
         order[i] = sequence++;
@@ -284,6 +318,10 @@ describe("timers", () => {
           ids.splice(best, 1); deadlines.splice(best, 1); order.splice(best, 1);
         }
         for (let i = 0; i < ids.length; i++) if (deadlines[i] <= now) disagreements++;
+      } else if (op < 10) {
+        let least = Infinity;
+        for (let i = 0; i < deadlines.length; i++) least = Math.min(least, deadlines[i]);
+        if (timerNextDeadline() != least) disagreements++;
       }
       // Stop at the first disagreement: a broken store can send later
       // operations anywhere in memory.
