@@ -4,6 +4,12 @@
 // its own (it cannot know who else reads it); this list tells it which ones
 // are the package's alone.
 //
+// Kept on measurement: an app importing IOLoop downloads 10,725 B gzipped
+// with this list, 11,279 B with no property renaming, 10,933 B with every
+// `private` member a #private field instead; a `_` prefix mangled by regex can
+// at best equal the list, by renaming the same names by hand
+// (docs/design.md, "Download size").
+//
 // A name is internal when
 //   - every member declared with that name in src/ is internal: declared
 //     `private` or tagged `@internal`, or a member of a class or interface
