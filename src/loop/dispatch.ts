@@ -213,7 +213,11 @@ export class Dispatch {
     let result: unknown;
     let threw = false;
     try {
-      result = args === undefined ? fn() : (fn as (...a: unknown[]) => unknown)(...args);
+      result = args === undefined ? fn()
+        // A handler's two arguments are passed as such: a spread call costs
+        // more than the rest of a readiness event's dispatch.
+        : args.length === 2 ? (fn as (a: unknown, b: unknown) => unknown)(args[0], args[1])
+        : (fn as (...a: unknown[]) => unknown)(...args);
     } catch (error) {
       threw = true;
       this.report(error, kind, fn);
