@@ -42,7 +42,10 @@ describe("npm run bench:api, quick mode", () => {
     expect(meta.quick).toBe(true);
     const peersOf = (workload: string) => rows.filter((r) => r.workload === workload).map((r) => Object.keys(r.values).sort());
     for (const workload of ["fire", "cancel + schedule", "re-arm"]) expect(peersOf(workload)).toEqual([[...TIMER_PEERS].sort()]);
-    expect(peersOf("memory")).toEqual([[...TIMER_PEERS].sort(), TIMER_PEERS.filter((p) => p !== "setTimeout").sort()]);
+    expect(peersOf("memory")).toEqual([
+      [...TIMER_PEERS].sort(), TIMER_PEERS.filter((p) => p !== "setTimeout").sort(), [...TIMER_PEERS].sort(), // kept, dropped, kept on a warm loop
+    ]);
+    expect(peersOf("new loop")).toEqual(Array(2).fill(TIMER_PEERS.filter((p) => p !== "setTimeout").sort()));
     expect(peersOf("callbacks")).toEqual(Array(2).fill(["MessageChannel", "best JS (flat heap)", "queueMicrotask", "setImmediate", "wasm-ioloop"]));
     expect(peersOf("readiness dispatch")).toEqual([["EventEmitter", "EventTarget", "wasm-ioloop"]]);
     for (const r of rows) {
@@ -55,7 +58,7 @@ describe("npm run bench:api, quick mode", () => {
   });
 
   it("prints a table per workload and a verdict line per target", () => {
-    for (const title of ["memory", "fire", "cancel + schedule", "re-arm", "callbacks", "readiness dispatch"]) {
+    for (const title of ["memory", "fire", "cancel + schedule", "re-arm", "callbacks", "new loop", "readiness dispatch"]) {
       expect(stdout.split("\n").some((line) => line.startsWith(`${title} (`)), title).toBe(true);
     }
     expect(stdout).toContain("targets, this run:");
