@@ -14,10 +14,13 @@ const TABLES = [
   [
     ["memory", "N=1e+6, ids kept", "memory per pending timeout, N = 1e6, ids kept"],
     ["memory", "N=1e+6, ids dropped", "the same, ids dropped"],
+    ["memory", "N=1e+5, ids kept, warm loop", "what keeping 1e5 ids costs once the slots were used before"],
     ["fire", "N=1e+5", "fire: CPU per timer, N = 1e5"],
     ["fire", "N=1e+6", "the same, N = 1e6"],
     ["cancel + schedule", "K=1e+5 live", "cancel + schedule a replacement, 1e5 live"],
     ["re-arm", "K=1e+5 live", "re-arm, 1e5 live"],
+    ["new loop", "100 open at once", "a new loop with a new core (100 open at once), µs"],
+    ["new loop", "one at a time", "a new loop with a pooled core (one at a time), µs"],
   ],
   [
     ["callbacks", "a batch of 1e+6", "callbacks, a batch of 1e6"],
