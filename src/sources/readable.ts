@@ -39,7 +39,7 @@ export class ReadableSource extends BaseSource {
   private closedByOwner = false;
 
   constructor(stream: ReadableStream<Uint8Array>, options: ReadableSourceOptions = {}) {
-    super();
+    super("ReadableSource");
     if (typeof ReadableStream === "undefined" || !isInstance(stream, ReadableStream)) {
       throw new TypeError(`ReadableSource: stream must be a ReadableStream, got ${describe(stream)}`);
     }

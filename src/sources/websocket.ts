@@ -89,7 +89,7 @@ export class WebSocketSource extends BaseSource {
   private closeWait: ReturnType<typeof setTimeout> | undefined;
 
   constructor(readonly socket: WebSocketLike, options: WebSocketSourceOptions = {}) {
-    super();
+    super("WebSocketSource");
     checkSocket(socket);
     checkOptions<WebSocketSourceOptions>("WebSocketSource", options, { maxBufferBytes: true, lowWaterMark: true });
     const { maxBufferBytes = DEFAULT_MAX_BUFFER_BYTES, lowWaterMark = DEFAULT_LOW_WATER_MARK } = options;

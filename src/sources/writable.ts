@@ -26,7 +26,7 @@ export class WritableSink<W = Uint8Array> extends BaseSource {
   private waitingForReady = false;
 
   constructor(stream: WritableStream<W>) {
-    super();
+    super("WritableSink");
     if (typeof WritableStream === "undefined" || !isInstance(stream, WritableStream)) {
       throw new TypeError(`WritableSink: stream must be a WritableStream, got ${describe(stream)}`);
     }

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocket as WsClient } from "ws";
 import {
-  IOStream, ReadableSource, StreamClosedError, WebSocketSource, WritableSink,
+  IOStream, READ, ReadableSource, StreamClosedError, WebSocketSource, WritableSink,
 } from "../../src/index.js";
 import { createLoop } from "../host/helpers.js";
 import { startWsServer } from "../host/sources/servers.js";
@@ -151,6 +151,53 @@ describe("new IOStream(loop, source, { sink, maxBufferSize })", () => {
     loop.addHandler(taken, () => {}, 0);
     expect(() => new IOStream(loop, new ReadableSource(bytes()), { sink: taken })).toThrow(/^IOStream: cannot watch the sink/);
     expect(loop.stats().handlers).toBe(2); // the two added above, none of the streams'
+  });
+});
+
+describe("loop.addHandler(source, handler, events) over a built-in source that refuses to be added", () => {
+  // The one refusal a built-in source makes: it reports to one loop at a
+  // time. The error is addHandler's (the call the user made), the source's
+  // own is its cause, and neither the handler nor the core's slot for it
+  // stays behind.
+  it("already added to another loop: names addHandler and the source, keeps the source's error as cause, and leaves nothing registered", async () => {
+    const { server } = await openSocket();
+    const sources: [string, object][] = [
+      ["WebSocketSource", new WebSocketSource(server)],
+      ["ReadableSource", new ReadableSource(bytes())],
+      ["WritableSink", new WritableSink(new WritableStream())],
+    ];
+    const first = await createLoop();
+    const second = await createLoop();
+    for (const [name, source] of sources) {
+      first.addHandler(source, () => {}, 0);
+      let thrown: unknown;
+      try {
+        second.addHandler(source, () => {}, READ);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(Error);
+      expect((thrown as Error).message).toBe(`addHandler: this ${name} is already attached to another loop; removeHandler() it there first`);
+      expect((thrown as Error).cause).toBeInstanceOf(Error);
+      expect(((thrown as Error).cause as Error).message).toBe(`this ${name} is already attached to another loop; removeHandler() it there first`);
+      expect(second.stats()).toMatchObject({ handlers: 0, readySources: 0, pendingTimeouts: 0, queuedCallbacks: 0 });
+      expect(second.removeHandler(source)).toBe(false);
+      second.checkInvariants();
+      // The core's slot was given back: once an iteration has passed (a
+      // removed slot is reserved until then), the next source takes it and
+      // no new slot is made.
+      await second.run(() => {});
+      const slots = second.stats().hostSlots;
+      const plain = {};
+      second.addHandler(plain, () => {}, 0);
+      expect(second.stats().hostSlots).toBe(slots);
+      second.removeHandler(plain);
+      // Once removed from the first loop, the second takes it.
+      first.removeHandler(source);
+      second.addHandler(source, () => {}, 0);
+      expect(second.stats().handlers).toBe(1);
+      second.removeHandler(source);
+    }
   });
 });
 
