@@ -61,6 +61,40 @@ describe("new WebSocketSource(socket, { maxBufferBytes, lowWaterMark })", () => 
   });
 });
 
+describe("new WebSocketSource(socket) over a socket whose getters or methods throw", () => {
+  it("refuses it with a TypeError naming WebSocketSource and what threw (readyState, binaryType, addEventListener), the thrown error as cause, and leaves no listener on it", async () => {
+    const { server } = await openSocket();
+    const broke = new Error("broke");
+    const listeners = new Set<unknown>();
+    let adds = 0;
+    const socket = (breaking: "readyState" | "binaryType" | "addEventListener") => ({
+      get readyState() { if (breaking === "readyState") throw broke; return server.readyState; },
+      get binaryType() { if (breaking === "binaryType") throw broke; return server.binaryType; },
+      set binaryType(value: string) { server.binaryType = value as never; },
+      send: server.send.bind(server),
+      close: server.close.bind(server),
+      // The third listener is refused: the two added before it are removed.
+      addEventListener(_type: string, listener: unknown) {
+        if (breaking === "addEventListener" && ++adds === 3) throw broke;
+        listeners.add(listener);
+      },
+      removeEventListener(_type: string, listener: unknown) { listeners.delete(listener); },
+    });
+    for (const part of ["readyState", "binaryType", "addEventListener"] as const) {
+      let thrown: unknown;
+      try {
+        new WebSocketSource(socket(part) as never);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(TypeError);
+      expect((thrown as Error).message).toBe(`WebSocketSource: socket.${part} threw`);
+      expect((thrown as Error).cause).toBe(broke);
+      expect(listeners.size).toBe(0);
+    }
+  });
+});
+
 describe("webSocketSource.write(data), webSocketSource.close(code, reason)", () => {
   it("write refuses what is not a string, ArrayBuffer or view (TypeError), and throws StreamClosedError after close()", async () => {
     const { server } = await openSocket();
