@@ -5,10 +5,10 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocket as WsClient } from "ws";
 import {
-  IOStream, READ, ReadableSource, StreamClosedError, WebSocketSource, WritableSink,
+  ERROR, IOStream, READ, ReadableSource, StreamClosedError, WebSocketSource, WritableSink,
 } from "../../src/index.js";
-import { createLoop } from "../host/helpers.js";
-import { startWsServer } from "../host/sources/servers.js";
+import { createLoop, runningLoop } from "../host/helpers.js";
+import { startWsServer, until } from "../host/sources/servers.js";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -140,6 +140,90 @@ describe("new WritableSink(stream), sink.write(chunk)", () => {
     expect(() => sink.write(undefined as never)).toThrow(/chunk must not be undefined/);
     await sink.close();
     expect(() => sink.write(Uint8Array.of(1))).toThrow(StreamClosedError);
+  });
+});
+
+describe("new ReadableSource(stream), new WritableSink(stream) over a stream that is not the platform's own", () => {
+  // What passes `instanceof` but is not a plain stream: an object made from
+  // the prototype, a subclass whose getters and getReader()/getWriter()
+  // throw or hand out their own, a Proxy of a real stream (which Node's
+  // streams take, and which may be revoked once in use).
+  const broke = new Error("broke");
+
+  it("refuses an object made from the prototype with a TypeError naming the constructor, the platform's error as cause", () => {
+    const cases: [() => unknown, RegExp][] = [
+      [() => new ReadableSource(Object.create(ReadableStream.prototype)), /^ReadableSource: stream is locked \(already being read\), or not one the platform can read$/],
+      [() => new WritableSink(Object.create(WritableStream.prototype)), /^WritableSink: stream is locked \(already being written\), or not one the platform can write to$/],
+    ];
+    for (const [make, message] of cases) {
+      let thrown: unknown;
+      try {
+        make();
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(TypeError);
+      expect((thrown as Error).message).toMatch(message);
+      expect((thrown as Error).cause).toBeInstanceOf(TypeError);
+    }
+  });
+
+  it("reads and writes through the platform's own reader and writer, never a subclass's locked, getReader() or getWriter() (which throw)", async () => {
+    let overridden = 0;
+    class OwnReader extends ReadableStream<Uint8Array> {
+      override get locked(): boolean { overridden++; throw broke; }
+      override getReader(): never { overridden++; throw broke; }
+    }
+    class OwnWriter extends WritableStream<Uint8Array> {
+      override get locked(): boolean { overridden++; throw broke; }
+      override getWriter(): never { overridden++; throw broke; }
+    }
+    const source = new ReadableSource(new OwnReader({ start(c) { c.enqueue(Uint8Array.of(1, 2)); c.close(); } }));
+    const written: number[][] = [];
+    const sink = new WritableSink(new OwnWriter({ write(chunk) { written.push([...chunk]); } }));
+    await until(() => source.bufferedBytes === 2, "the chunk");
+    expect([...source.read()!]).toEqual([1, 2]);
+    sink.write(Uint8Array.of(3));
+    await sink.close();
+    expect(written).toEqual([[3]]);
+    expect(overridden).toBe(0);
+    source.close();
+  });
+
+  it("a Proxy of a real stream, revoked once in use: ERROR once, with the engine's TypeError as error; nothing thrown from read(), write(), close() or a promise callback", async () => {
+    const { loop, clock, errors } = await runningLoop();
+    const readable = Proxy.revocable(new ReadableStream<Uint8Array>({ pull(c) { c.enqueue(Uint8Array.of(7)); } }, { highWaterMark: 0 }), {});
+    const writable = Proxy.revocable(new WritableStream<Uint8Array>(), {});
+    let source: ReadableSource, sink: WritableSink;
+    try {
+      source = new ReadableSource(readable.proxy, { highWaterMark: 1 });
+      sink = new WritableSink(writable.proxy);
+    } catch (error) {
+      // Where the platform's streams check their own (browsers), a Proxy is
+      // refused at construction, as above; nothing else is to be shown.
+      expect(String(error)).toMatch(/stream is locked .*, or not one the platform can/);
+      return;
+    }
+    await until(() => source.bufferedBytes === 1, "the first chunk");
+    readable.revoke();
+    writable.revoke();
+    const seen: string[] = [];
+    // After its read, the source asks the reader for the next chunk: the
+    // reader throws, and that is the stream failing.
+    loop.addHandler(source, (s, events) => {
+      if (events & READ) seen.push(`read ${String(s.read())}`);
+      if (events & ERROR) seen.push("source error");
+    }, READ);
+    loop.addHandler(sink, (_s, events) => { if (events & ERROR) seen.push("sink error"); }, 0);
+    await clock.advance(1);
+    expect(() => sink.write(Uint8Array.of(1))).not.toThrow();
+    await clock.advance(1);
+    expect(seen).toEqual(["read 7", "source error", "sink error"]);
+    expect(source.error).toBeInstanceOf(TypeError);
+    expect(sink.error).toBeInstanceOf(TypeError);
+    expect(() => source.close()).not.toThrow();
+    await expect(sink.close()).rejects.toBeInstanceOf(TypeError);
+    expect(errors).toEqual([]);
   });
 });
 
