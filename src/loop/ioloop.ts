@@ -190,15 +190,16 @@ export class IOLoop {
     const entry = handlers.add(source, handler as Handler<unknown>, events, slot);
     const hooks = this.hooksOf(source);
     if (hooks === undefined) return;
-    let attachError: unknown;
     try {
       hooks.attach(this);
     } catch (error) {
-      attachError = error;
-    }
-    if (attachError !== undefined) {
+      // Refused (whatever was thrown, undefined included): nothing of the
+      // source stays, neither its entry nor the core's slot. The error is
+      // addHandler's, the call the user made, with the hook's reason; a
+      // loop that failed meanwhile (the hook's setReady met a core trap)
+      // throws its failure, as every call does.
       this.removeEntry(entry);
-      throw attachError;
+      throw this.failure ?? new Error(`addHandler: ${reasonOf(error)}`, { cause: error });
     }
     this.dispatch.touch("source", hooks, "interestChanged", this, events);
   }
@@ -525,4 +526,13 @@ export class IOLoop {
     if (this.state === CLOSED) throw new Error(`${where}: the loop is closed`);
     if (this.state === FAILED) throw this.failure!;
   }
+}
+
+/** What a refusal says: a thrown error's message, else a description of
+ *  what was thrown. Never throws (a revoked Proxy, a message getter that
+ *  throws). */
+function reasonOf(thrown: unknown): string {
+  let message: unknown;
+  try { message = (thrown as { message?: unknown }).message; } catch { /* described below */ }
+  return typeof message === "string" ? message : describe(thrown);
 }

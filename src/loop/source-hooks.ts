@@ -12,7 +12,11 @@ export const sourceHooks: unique symbol = Symbol.for("wasm-ioloop.sourceHooks");
 
 /** What the loop calls on a source that has hooks. */
 export interface SourceHooks {
-  /** The source was added to `loop` (addHandler). Throwing refuses the add. */
+  /** The source was added to `loop` (addHandler). Throwing refuses the add:
+   *  addHandler then throws an Error "addHandler: " + the thrown error's
+   *  message, with what was thrown as its cause, so the message should say
+   *  what is wrong with the source ("this … is already attached to another
+   *  loop"). */
   attach(loop: IOLoop): void;
   /** The source's handler was removed, or the loop closed. */
   detach(loop: IOLoop): void;

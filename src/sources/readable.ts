@@ -11,6 +11,14 @@
 // slowly slows the producer (over HTTP, down to the TCP window) instead of
 // filling memory. The buffer holds at most highWaterMark - 1 bytes plus one
 // chunk, since a chunk arrives whole.
+//
+// The stream is read through a reader the platform makes for it (new
+// ReadableStreamDefaultReader), not through stream.getReader(): a subclass's
+// getReader, and the reader it gave, would be user code called from promise
+// callbacks, where a throw is an unhandled rejection. What the platform will
+// not read is refused at construction; what it took may still throw later
+// (in Node, a Proxy of a stream passes, and may be revoked): a reader call
+// that throws is the stream failing, ERROR with that error.
 
 import { READ } from "../events.js";
 import { checkOptions, describe, isInstance } from "../validate.js";
@@ -39,16 +47,21 @@ export class ReadableSource extends BaseSource {
   private closedByOwner = false;
 
   constructor(stream: ReadableStream<Uint8Array>, options: ReadableSourceOptions = {}) {
-    super();
+    super("ReadableSource");
     if (typeof ReadableStream === "undefined" || !isInstance(stream, ReadableStream)) {
       throw new TypeError(`ReadableSource: stream must be a ReadableStream, got ${describe(stream)}`);
     }
     checkOptions<ReadableSourceOptions>("ReadableSource", options, { highWaterMark: true });
     const { highWaterMark = DEFAULT_HIGH_WATER_MARK } = options;
     checkByteCount("ReadableSource", "highWaterMark", highWaterMark);
-    if (stream.locked) throw new TypeError("ReadableSource: stream is locked (already being read)");
+    // The platform refuses a locked stream, and one it did not make (an
+    // object made from the prototype; in browsers, a Proxy): its error is the cause.
+    try {
+      this.reader = new ReadableStreamDefaultReader(stream);
+    } catch (cause) {
+      throw new TypeError("ReadableSource: stream is locked (already being read), or not one the platform can read", { cause });
+    }
     this.highWaterMark = highWaterMark;
-    this.reader = stream.getReader();
     this.pull();
   }
 
@@ -81,7 +94,16 @@ export class ReadableSource extends BaseSource {
     this.closedByOwner = true;
     this.chunks.clear();
     this.unmarkAll();
-    if (!this.done && !this.failed) this.reader.cancel().catch(ignore);
+    if (!this.done && !this.failed) this.cancel();
+  }
+
+  /** Cancels the stream, whatever its reader does (the source is done with it). */
+  private cancel(reason?: unknown): void {
+    try {
+      this.reader.cancel(reason).catch(ignore);
+    } catch {
+      // a stream that throws here is gone either way
+    }
   }
 
   /** True once the stream has ended, failed, or been closed. */
@@ -95,7 +117,11 @@ export class ReadableSource extends BaseSource {
   private pull(): void {
     if (this.pulling || this.closed || this.chunks.bytes >= this.highWaterMark) return;
     this.pulling = true;
-    this.reader.read().then(this.onChunk, this.onFailure);
+    try {
+      this.reader.read().then(this.onChunk, this.onFailure);
+    } catch (error) {
+      this.onFailure(error);
+    }
   }
 
   private readonly onChunk = (result: ReadableStreamReadResult<Uint8Array>): void => {
@@ -109,7 +135,7 @@ export class ReadableSource extends BaseSource {
     const chunk = result.value as unknown;
     if (!isInstance(chunk, Uint8Array)) {
       const error = new TypeError(`ReadableSource: the stream gave ${describe(chunk)}, not a Uint8Array`);
-      this.reader.cancel(error).catch(ignore);
+      this.cancel(error);
       return this.onFailure(error);
     }
     if (chunk.byteLength > 0) {

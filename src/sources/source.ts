@@ -65,6 +65,10 @@ const ERROR_NONE = 0, ERROR_PENDING = 1, ERROR_DELIVERED = 2;
 export abstract class BaseSource implements LoopSource, SourceHooks {
   private loop: IOLoop | undefined;
 
+  /** `kind` is the class's name as the user wrote it, for messages (a
+   *  minifier renames classes, so constructor.name would not be). */
+  protected constructor(private readonly kind: string) {}
+
   /** The loop calls this source's attach, detach and interestChanged. */
   get [sourceHooks](): SourceHooks { return this; }
   private ready = 0;
@@ -75,10 +79,11 @@ export abstract class BaseSource implements LoopSource, SourceHooks {
   /** The events this source reports as ready now. */
   get readyEvents(): number { return this.ready; }
 
-  /** Called by loop.addHandler(). */
+  /** Called by loop.addHandler(), whose error says "addHandler: " and then
+   *  this refusal's message. */
   attach(loop: IOLoop): void {
     if (this.loop !== undefined && this.loop !== loop) {
-      throw new Error(`${this.constructor.name}: already added to another loop; removeHandler() it there first`);
+      throw new Error(`this ${this.kind} is already attached to another loop; removeHandler() it there first`);
     }
     this.loop = loop;
     if (this.ready !== 0) loop.setReady(this, this.ready);

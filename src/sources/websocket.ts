@@ -22,6 +22,17 @@
 //          closeReason are known when ERROR is reported. Where no close
 //          event follows (Node's WebSocket, on a failed connection), the
 //          source ends one macrotask later with 1006, as a browser reports.
+//
+// The socket is the user's object, and nothing it does may throw from a
+// place the user did not call, or be lost: a getter or method that throws, a
+// revoked Proxy, an event whose getters throw. At construction that refuses
+// the socket: a TypeError naming WebSocketSource and what threw. Afterwards
+// every entry that touches the socket (its listeners, the loop's hooks and
+// poll, write, close) does so under guard, and a throw breaks the source
+// (see broke): it ends as on a failure, once, ERROR after the unread
+// messages, `error` holding what was thrown as its cause. write() then
+// throws StreamClosedError, as on any closed socket; close() closes the
+// source all the same (only a close code the socket refuses is thrown).
 
 import { READ, WRITE } from "../events.js";
 import type { IOLoop, Timeout } from "../loop/ioloop.js";
@@ -65,6 +76,9 @@ const CONNECTING = 0, OPEN = 1, CLOSING = 2, CLOSED = 3;
 const CLOSE_TOO_BIG = 1009, SCRIPT_CODE_OFFSET = 3000;
 /** "Closed without a close frame" (RFC 6455 7.1.5), as browsers report a failed connection. */
 const CLOSE_ABNORMAL = 1006;
+/** "An unexpected condition" (RFC 6455 7.4.1): the code the source closes
+ *  with when the socket itself throws. */
+const CLOSE_UNEXPECTED = 1011;
 /** The close-reason bound, in UTF-8 bytes (RFC 6455 5.5: 125 - 2). */
 const MAX_REASON_BYTES = 123;
 const FIRST_POLL_MS = 1, LAST_POLL_MS = 32;
@@ -89,8 +103,8 @@ export class WebSocketSource extends BaseSource {
   private closeWait: ReturnType<typeof setTimeout> | undefined;
 
   constructor(readonly socket: WebSocketLike, options: WebSocketSourceOptions = {}) {
-    super();
-    checkSocket(socket);
+    super("WebSocketSource");
+    const state = checkSocket(socket);
     checkOptions<WebSocketSourceOptions>("WebSocketSource", options, { maxBufferBytes: true, lowWaterMark: true });
     const { maxBufferBytes = DEFAULT_MAX_BUFFER_BYTES, lowWaterMark = DEFAULT_LOW_WATER_MARK } = options;
     checkByteCount("WebSocketSource", "maxBufferBytes", maxBufferBytes);
@@ -98,8 +112,13 @@ export class WebSocketSource extends BaseSource {
     this.maxBufferBytes = maxBufferBytes;
     this.lowWaterMark = lowWaterMark;
     useArrayBuffers(socket);
-    this.listen("addEventListener");
-    if (socket.readyState === CLOSED) this.end(undefined, "", undefined);
+    try {
+      this.listen("addEventListener");
+    } catch (error) {
+      this.unlisten();
+      throw threw("addEventListener", error);
+    }
+    if (state === CLOSED) this.end(undefined, "", undefined);
     else this.updateWritable();
   }
 
@@ -126,23 +145,33 @@ export class WebSocketSource extends BaseSource {
   get error(): unknown { return this.failure; }
 
   /** Sends one message: a string as text, bytes as binary. Throws
-   *  StreamClosedError once the socket is closing or closed. */
+   *  StreamClosedError once the socket is closing or closed, or has thrown
+   *  (which breaks the source: see broke). */
   write(data: string | Uint8Array | ArrayBuffer | ArrayBufferView): void {
     if (typeof data !== "string" && !ArrayBuffer.isView(data) && !isInstance(data, ArrayBuffer)) {
       throw new TypeError(`WebSocketSource.write: data must be a string, an ArrayBuffer or a Uint8Array, got ${describe(data)}`);
     }
-    if (this.closedByOwner || this.ended || this.socket.readyState > OPEN) {
-      throw new StreamClosedError(`WebSocketSource.write: the socket is closed${this.describeClose()}`, { cause: this.error });
+    let state = CLOSED;
+    try {
+      if (!this.closed) state = this.socket.readyState;
+      if (state === OPEN) this.socket.send(data);
+    } catch (error) {
+      this.broke(error);
     }
-    if (this.socket.readyState === CONNECTING) {
+    this.updateWritable();
+    if (state === CONNECTING) {
       throw new Error("WebSocketSource.write: the socket is still connecting; wait for WRITE");
     }
-    this.socket.send(data);
-    this.updateWritable();
+    if (state !== OPEN || this.ended) {
+      throw new StreamClosedError(`WebSocketSource.write: the socket is closed${this.describeClose()}`, { cause: this.error });
+    }
   }
 
   /** Closes the socket (code 1000 or 3000-4999 everywhere; `ws` and
-   *  Workers also take most of 1001-1014) and drops unread messages; reports nothing more. */
+   *  Workers also take most of 1001-1014) and drops unread messages; reports
+   *  nothing more. A code from 1001 to 2999 that the socket refuses: its
+   *  error is thrown, and nothing is closed; any other throw breaks the
+   *  source (see broke), and it is closed all the same. */
   close(code?: number, reason?: string): void {
     if (code !== undefined && (!Number.isInteger(code) || code < 1000 || code > 4999)) {
       throw new RangeError(`WebSocketSource.close: code must be an integer from 1000 to 4999, got ${describe(code)}`);
@@ -154,7 +183,14 @@ export class WebSocketSource extends BaseSource {
       }
     }
     if (this.closedByOwner) return;
-    if (this.socket.readyState < CLOSING) this.socket.close(code, reason);
+    try {
+      if (this.socket.readyState < CLOSING) this.socket.close(code, reason);
+    } catch (error) {
+      // Browsers and Node's WebSocket refuse 1001-2999 from script: their
+      // own error, and nothing is closed. Any other throw breaks the source.
+      if (code! > 1000 && code! < 3000) throw error;
+      this.broke(error);
+    }
     this.closedByOwner = true;
     this.stopWaitingForClose();
     this.code ??= code ?? 1000;
@@ -163,7 +199,7 @@ export class WebSocketSource extends BaseSource {
     this.ended = true;
     this.stopPolling();
     this.unmarkAll();
-    this.listen("removeEventListener");
+    this.unlisten();
   }
 
   /** True once the owner closed it or the socket closed. */
@@ -173,7 +209,27 @@ export class WebSocketSource extends BaseSource {
     this.updateWritable();
   }
 
-  private readonly onMessage = (event: { data: unknown }): void => {
+  /** The socket threw: it cannot be trusted any more, so the source ends as
+   *  on a failure (the socket is asked to close with 1011, or 4011), unless
+   *  it is ending already (the first reason stands). */
+  private broke(thrown: unknown): void {
+    if (this.ended) return;
+    this.fail(CLOSE_UNEXPECTED, "the socket threw", new Error("WebSocketSource: the socket threw", { cause: thrown }));
+  }
+
+  /** A listener that never throws: a throw would land in the socket's own
+   *  dispatch (an uncaught exception), far from any call of the user's. */
+  private listener<E>(body: (event: E) => void): (event: E) => void {
+    return (event) => {
+      try {
+        body(event);
+      } catch (error) {
+        this.broke(error);
+      }
+    };
+  }
+
+  private readonly onMessage = this.listener((event: { data: unknown }): void => {
     if (this.ended) return; // after an overflow, until the close completes
     const message = toMessage(event.data);
     if (message === undefined) {
@@ -188,14 +244,14 @@ export class WebSocketSource extends BaseSource {
     }
     this.messages.push(message, size);
     this.markReady(READ);
-  };
+  });
 
-  private readonly onOpen = (): void => { this.updateWritable(); };
+  private readonly onOpen = (): void => { this.updateWritable(); }; // guarded there
 
-  private readonly onClose = (event: { code?: number; reason?: string }): void => {
+  private readonly onClose = this.listener((event: { code?: number; reason?: string }): void => {
     this.stopWaitingForClose();
     this.end(event.code, event.reason ?? "", this.error);
-  };
+  });
 
   /** An error event is followed by a close event, in the same task in
    *  browsers: the source ends on that close, so that ERROR comes with its
@@ -203,7 +259,7 @@ export class WebSocketSource extends BaseSource {
    *  connection: a host timer (the next macrotask, after the task that fired
    *  `error`) ends the source with 1006, the code RFC 6455 (7.1.5) gives a
    *  connection that closed without a close frame. */
-  private readonly onError = (event: { error?: unknown; message?: string }): void => {
+  private readonly onSocketError = this.listener((event: { error?: unknown; message?: string }): void => {
     if (this.ended || this.closeWait !== undefined) return;
     const error = event.error ?? new Error(`WebSocketSource: ${event.message || "the socket failed"}`);
     this.failure = error;
@@ -211,7 +267,7 @@ export class WebSocketSource extends BaseSource {
       this.closeWait = undefined;
       this.end(CLOSE_ABNORMAL, "", error);
     }, 0);
-  };
+  });
 
   private stopWaitingForClose(): void {
     if (this.closeWait === undefined) return;
@@ -227,7 +283,11 @@ export class WebSocketSource extends BaseSource {
       this.socket.close(code, reason);
     } catch {
       code += SCRIPT_CODE_OFFSET;
-      this.socket.close(code, reason);
+      try {
+        this.socket.close(code, reason);
+      } catch {
+        code = CLOSE_ABNORMAL; // no close frame was sent (RFC 6455 7.1.5)
+      }
     }
     this.end(code, reason, error);
   }
@@ -241,16 +301,28 @@ export class WebSocketSource extends BaseSource {
       this.reason = reason;
       this.failure = error;
     }
-    if (this.socket.readyState === CLOSED) this.listen("removeEventListener");
+    try {
+      if (this.socket.readyState === CLOSED) this.unlisten();
+    } catch {
+      // The source has ended: a socket that throws here can tell it nothing more.
+    }
     this.stopPolling();
     this.unmarkReady(WRITE);
     if (this.messages.length === 0) this.reportError();
   }
 
+  /** Under guard: it reads the socket, for its listeners, the loop's hook
+   *  and poll, write() and the constructor. */
   private updateWritable(): void {
-    if (this.closed || this.socket.readyState !== OPEN) return this.stopPolling();
-    // Workers' sockets have no bufferedAmount (workerd issue 988): open is writable.
-    if ((this.socket.bufferedAmount ?? 0) <= this.lowWaterMark) {
+    let writable: boolean;
+    try {
+      if (this.closed || this.socket.readyState !== OPEN) return this.stopPolling();
+      // Workers' sockets have no bufferedAmount (workerd issue 988): open is writable.
+      writable = (this.socket.bufferedAmount ?? 0) <= this.lowWaterMark;
+    } catch (error) {
+      return this.broke(error);
+    }
+    if (writable) {
       this.markReady(WRITE);
       this.stopPolling();
       return;
@@ -285,8 +357,18 @@ export class WebSocketSource extends BaseSource {
   private listen(method: "addEventListener" | "removeEventListener"): void {
     this.socket[method]("message", this.onMessage);
     this.socket[method]("close", this.onClose);
-    this.socket[method]("error", this.onError);
+    this.socket[method]("error", this.onSocketError);
     this.socket[method]("open", this.onOpen);
+  }
+
+  /** Removes the listeners, for a source that is done; a socket that throws
+   *  keeps them, and they do nothing once the source has ended. */
+  private unlisten(): void {
+    try {
+      this.listen("removeEventListener");
+    } catch {
+      // see above
+    }
   }
 
   private describeClose(): string {
@@ -303,16 +385,25 @@ function sizeOf(message: WebSocketMessage): number {
  *  (an ArrayBuffer, or a Node Buffer from `ws` if binaryType was not set). */
 function toMessage(data: unknown): WebSocketMessage | undefined {
   if (typeof data === "string") return data;
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (isInstance(data, ArrayBuffer)) return new Uint8Array(data);
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   return undefined;
 }
 
-function checkSocket(socket: unknown): asserts socket is WebSocketLike {
-  if (!hasMethods(socket, "send", "close", "addEventListener", "removeEventListener")
-    || typeof (socket as WebSocketLike).readyState !== "number") {
+/** Refuses what is not a socket, and returns its readyState. */
+function checkSocket(socket: unknown): number {
+  let state: unknown;
+  if (hasMethods(socket, "send", "close", "addEventListener", "removeEventListener")) {
+    try {
+      state = (socket as WebSocketLike).readyState;
+    } catch (error) {
+      throw threw("readyState", error);
+    }
+  }
+  if (typeof state !== "number") {
     throw new TypeError(`WebSocketSource: socket must be a WebSocket (send, close, addEventListener, readyState), got ${describe(socket)}`);
   }
+  return state;
 }
 
 /** Asks for binary messages as ArrayBuffers: Blobs can only be read
@@ -320,13 +411,23 @@ function checkSocket(socket: unknown): asserts socket is WebSocketLike {
  *  frozen object, a read-only or throwing binaryType) is refused here, with
  *  a message of ours rather than the engine's. */
 function useArrayBuffers(socket: WebSocketLike): void {
-  if (socket.binaryType === undefined || socket.binaryType === "arraybuffer") return;
+  let type: unknown;
   try {
-    socket.binaryType = "arraybuffer";
-  } catch {
-    // checked below
+    type = socket.binaryType;
+    if (type === undefined || type === "arraybuffer") return;
+    try {
+      socket.binaryType = "arraybuffer";
+    } catch {
+      // checked below
+    }
+    if (socket.binaryType === "arraybuffer") return;
+  } catch (error) {
+    throw threw("binaryType", error);
   }
-  if (socket.binaryType !== "arraybuffer") {
-    throw new TypeError(`WebSocketSource: socket.binaryType is ${describe(socket.binaryType)} and cannot be set to "arraybuffer" (a frozen or read-only socket); binary messages as Blobs would arrive out of order`);
-  }
+  throw new TypeError(`WebSocketSource: socket.binaryType is ${describe(type)} and cannot be set to "arraybuffer"`);
+}
+
+/** The constructor's error for a socket whose `part` threw. */
+function threw(part: string, cause: unknown): TypeError {
+  return new TypeError(`WebSocketSource: socket.${part} threw`, { cause });
 }

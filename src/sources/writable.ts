@@ -11,6 +11,11 @@
 // stream queues it, and its strategy decides the bound. Handlers (and
 // IOStream) keep that queue near the bound by writing only while WRITE is
 // ready.
+//
+// The stream is written through a writer the platform makes for it (new
+// WritableStreamDefaultWriter), not through stream.getWriter(), for the
+// reasons ReadableSource gives; a writer call that throws is the stream
+// failing, ERROR with that error.
 
 import { WRITE } from "../events.js";
 import { describe, isInstance } from "../validate.js";
@@ -26,12 +31,17 @@ export class WritableSink<W = Uint8Array> extends BaseSource {
   private waitingForReady = false;
 
   constructor(stream: WritableStream<W>) {
-    super();
+    super("WritableSink");
     if (typeof WritableStream === "undefined" || !isInstance(stream, WritableStream)) {
       throw new TypeError(`WritableSink: stream must be a WritableStream, got ${describe(stream)}`);
     }
-    if (stream.locked) throw new TypeError("WritableSink: stream is locked (already being written)");
-    this.writer = stream.getWriter();
+    // The platform refuses a locked stream, and one it did not make (an
+    // object made from the prototype; in browsers, a Proxy): its error is the cause.
+    try {
+      this.writer = new WritableStreamDefaultWriter(stream);
+    } catch (cause) {
+      throw new TypeError("WritableSink: stream is locked (already being written), or not one the platform can write to", { cause });
+    }
     this.writer.closed.then(undefined, this.onFailure);
     this.updateWritable();
   }
@@ -50,7 +60,11 @@ export class WritableSink<W = Uint8Array> extends BaseSource {
     if (this.closing !== undefined || this.failed) {
       throw new StreamClosedError(`WritableSink.write: the stream is ${this.failed ? "failed" : "closed"}`, { cause: this.error });
     }
-    this.writer.write(chunk).then(undefined, this.onFailure);
+    try {
+      this.writer.write(chunk).then(undefined, this.onFailure);
+    } catch (error) {
+      this.onFailure(error);
+    }
     this.updateWritable();
   }
 
@@ -59,7 +73,11 @@ export class WritableSink<W = Uint8Array> extends BaseSource {
   close(): Promise<void> {
     if (this.closing === undefined) {
       this.unmarkAll();
-      this.closing = this.failed ? Promise.reject(this.error) : this.writer.close();
+      try {
+        this.closing = this.failed ? Promise.reject(this.error) : this.writer.close();
+      } catch (error) {
+        this.closing = Promise.reject(error);
+      }
       this.closing.catch(ignore); // a caller that does not await still sees nothing unhandled
     }
     return this.closing;
@@ -70,7 +88,12 @@ export class WritableSink<W = Uint8Array> extends BaseSource {
 
   private updateWritable(): void {
     if (this.closed) return;
-    const size = this.writer.desiredSize;
+    let size: number | null;
+    try {
+      size = this.writer.desiredSize;
+    } catch (error) {
+      return this.onFailure(error);
+    }
     if (size !== null && size > 0) return this.markReady(WRITE);
     this.unmarkReady(WRITE);
     if (this.waitingForReady) return;

@@ -12,6 +12,7 @@ const NODE_ONLY = [
   // server, a raw TCP handshake, an HTTP server); in Chromium the browser's
   // own WebSocket and fetch streams are exercised by tests/pages instead.
   "tests/host/sources/websocket.test.ts",
+  "tests/host/sources/websocket-hostile.test.ts",
   "tests/host/sources/readable.test.ts",
   "tests/host/iostream-http.test.ts",
   // Opens TCP sockets (node:net) to wake the loop from real I/O.

@@ -154,13 +154,34 @@ describe("the source protocol", () => {
     expect(calls).toEqual(["attach:true", `interest:${READ}`, "interest:0", "detach"]);
   });
 
-  it("a source whose attach hook throws is refused, and nothing of it stays registered", async () => {
+  it("a source whose attach hook throws is refused with addHandler's error (the hook's as cause), and nothing of it stays registered", async () => {
     const { loop } = await virtualLoop();
-    const source = { [sourceHooks]: { attach() { throw new Error("no"); }, detach() {} } };
-    expect(() => loop.addHandler(source, () => {}, READ)).toThrow("no");
-    expect(loop.stats().handlers).toBe(0);
-    expect(loop.removeHandler(source)).toBe(false);
-    loop.checkInvariants();
+    const refusal = new Error("no");
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    // What a hook may throw: an Error (its message is the reason), a
+    // revoked Proxy, an object whose message getter throws, even undefined.
+    const cases: [unknown, string][] = [
+      [refusal, "addHandler: no"],
+      [proxy, "addHandler: a revoked Proxy"],
+      [{ get message() { throw new Error("getter"); } }, "addHandler: an object (Object)"],
+      [undefined, "addHandler: undefined"],
+    ];
+    for (const [thrown, message] of cases) {
+      const source = { [sourceHooks]: { attach() { throw thrown; }, detach() {} } };
+      let caught: unknown;
+      try {
+        loop.addHandler(source, () => {}, READ);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(Error);
+      expect((caught as Error).message).toBe(message);
+      expect((caught as Error).cause).toBe(thrown);
+      expect(loop.stats().handlers).toBe(0);
+      expect(loop.removeHandler(source)).toBe(false);
+      loop.checkInvariants();
+    }
   });
 });
 

@@ -5,10 +5,10 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocket as WsClient } from "ws";
 import {
-  IOStream, ReadableSource, StreamClosedError, WebSocketSource, WritableSink,
+  ERROR, IOStream, READ, ReadableSource, StreamClosedError, WebSocketSource, WritableSink,
 } from "../../src/index.js";
-import { createLoop } from "../host/helpers.js";
-import { startWsServer } from "../host/sources/servers.js";
+import { createLoop, runningLoop } from "../host/helpers.js";
+import { startWsServer, until } from "../host/sources/servers.js";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -61,6 +61,40 @@ describe("new WebSocketSource(socket, { maxBufferBytes, lowWaterMark })", () => 
   });
 });
 
+describe("new WebSocketSource(socket) over a socket whose getters or methods throw", () => {
+  it("refuses it with a TypeError naming WebSocketSource and what threw (readyState, binaryType, addEventListener), the thrown error as cause, and leaves no listener on it", async () => {
+    const { server } = await openSocket();
+    const broke = new Error("broke");
+    const listeners = new Set<unknown>();
+    let adds = 0;
+    const socket = (breaking: "readyState" | "binaryType" | "addEventListener") => ({
+      get readyState() { if (breaking === "readyState") throw broke; return server.readyState; },
+      get binaryType() { if (breaking === "binaryType") throw broke; return server.binaryType; },
+      set binaryType(value: string) { server.binaryType = value as never; },
+      send: server.send.bind(server),
+      close: server.close.bind(server),
+      // The third listener is refused: the two added before it are removed.
+      addEventListener(_type: string, listener: unknown) {
+        if (breaking === "addEventListener" && ++adds === 3) throw broke;
+        listeners.add(listener);
+      },
+      removeEventListener(_type: string, listener: unknown) { listeners.delete(listener); },
+    });
+    for (const part of ["readyState", "binaryType", "addEventListener"] as const) {
+      let thrown: unknown;
+      try {
+        new WebSocketSource(socket(part) as never);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(TypeError);
+      expect((thrown as Error).message).toBe(`WebSocketSource: socket.${part} threw`);
+      expect((thrown as Error).cause).toBe(broke);
+      expect(listeners.size).toBe(0);
+    }
+  });
+});
+
 describe("webSocketSource.write(data), webSocketSource.close(code, reason)", () => {
   it("write refuses what is not a string, ArrayBuffer or view (TypeError), and throws StreamClosedError after close()", async () => {
     const { server } = await openSocket();
@@ -109,6 +143,90 @@ describe("new WritableSink(stream), sink.write(chunk)", () => {
   });
 });
 
+describe("new ReadableSource(stream), new WritableSink(stream) over a stream that is not the platform's own", () => {
+  // What passes `instanceof` but is not a plain stream: an object made from
+  // the prototype, a subclass whose getters and getReader()/getWriter()
+  // throw or hand out their own, a Proxy of a real stream (which Node's
+  // streams take, and which may be revoked once in use).
+  const broke = new Error("broke");
+
+  it("refuses an object made from the prototype with a TypeError naming the constructor, the platform's error as cause", () => {
+    const cases: [() => unknown, RegExp][] = [
+      [() => new ReadableSource(Object.create(ReadableStream.prototype)), /^ReadableSource: stream is locked \(already being read\), or not one the platform can read$/],
+      [() => new WritableSink(Object.create(WritableStream.prototype)), /^WritableSink: stream is locked \(already being written\), or not one the platform can write to$/],
+    ];
+    for (const [make, message] of cases) {
+      let thrown: unknown;
+      try {
+        make();
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(TypeError);
+      expect((thrown as Error).message).toMatch(message);
+      expect((thrown as Error).cause).toBeInstanceOf(TypeError);
+    }
+  });
+
+  it("reads and writes through the platform's own reader and writer, never a subclass's locked, getReader() or getWriter() (which throw)", async () => {
+    let overridden = 0;
+    class OwnReader extends ReadableStream<Uint8Array> {
+      override get locked(): boolean { overridden++; throw broke; }
+      override getReader(): never { overridden++; throw broke; }
+    }
+    class OwnWriter extends WritableStream<Uint8Array> {
+      override get locked(): boolean { overridden++; throw broke; }
+      override getWriter(): never { overridden++; throw broke; }
+    }
+    const source = new ReadableSource(new OwnReader({ start(c) { c.enqueue(Uint8Array.of(1, 2)); c.close(); } }));
+    const written: number[][] = [];
+    const sink = new WritableSink(new OwnWriter({ write(chunk) { written.push([...chunk]); } }));
+    await until(() => source.bufferedBytes === 2, "the chunk");
+    expect([...source.read()!]).toEqual([1, 2]);
+    sink.write(Uint8Array.of(3));
+    await sink.close();
+    expect(written).toEqual([[3]]);
+    expect(overridden).toBe(0);
+    source.close();
+  });
+
+  it("a Proxy of a real stream, revoked once in use: ERROR once, with the engine's TypeError as error; nothing thrown from read(), write(), close() or a promise callback", async () => {
+    const { loop, clock, errors } = await runningLoop();
+    const readable = Proxy.revocable(new ReadableStream<Uint8Array>({ pull(c) { c.enqueue(Uint8Array.of(7)); } }, { highWaterMark: 0 }), {});
+    const writable = Proxy.revocable(new WritableStream<Uint8Array>(), {});
+    let source: ReadableSource, sink: WritableSink;
+    try {
+      source = new ReadableSource(readable.proxy, { highWaterMark: 1 });
+      sink = new WritableSink(writable.proxy);
+    } catch (error) {
+      // Where the platform's streams check their own (browsers), a Proxy is
+      // refused at construction, as above; nothing else is to be shown.
+      expect(String(error)).toMatch(/stream is locked .*, or not one the platform can/);
+      return;
+    }
+    await until(() => source.bufferedBytes === 1, "the first chunk");
+    readable.revoke();
+    writable.revoke();
+    const seen: string[] = [];
+    // After its read, the source asks the reader for the next chunk: the
+    // reader throws, and that is the stream failing.
+    loop.addHandler(source, (s, events) => {
+      if (events & READ) seen.push(`read ${String(s.read())}`);
+      if (events & ERROR) seen.push("source error");
+    }, READ);
+    loop.addHandler(sink, (_s, events) => { if (events & ERROR) seen.push("sink error"); }, 0);
+    await clock.advance(1);
+    expect(() => sink.write(Uint8Array.of(1))).not.toThrow();
+    await clock.advance(1);
+    expect(seen).toEqual(["read 7", "source error", "sink error"]);
+    expect(source.error).toBeInstanceOf(TypeError);
+    expect(sink.error).toBeInstanceOf(TypeError);
+    expect(() => source.close()).not.toThrow();
+    await expect(sink.close()).rejects.toBeInstanceOf(TypeError);
+    expect(errors).toEqual([]);
+  });
+});
+
 describe("new IOStream(loop, source, { sink, maxBufferSize })", () => {
   it("refuses a non-loop, a source without read() and close(), a sink without write() and close() (TypeError), and a bad maxBufferSize (RangeError), adding no handler", async () => {
     const loop = await createLoop();
@@ -151,6 +269,53 @@ describe("new IOStream(loop, source, { sink, maxBufferSize })", () => {
     loop.addHandler(taken, () => {}, 0);
     expect(() => new IOStream(loop, new ReadableSource(bytes()), { sink: taken })).toThrow(/^IOStream: cannot watch the sink/);
     expect(loop.stats().handlers).toBe(2); // the two added above, none of the streams'
+  });
+});
+
+describe("loop.addHandler(source, handler, events) over a built-in source that refuses to be added", () => {
+  // The one refusal a built-in source makes: it reports to one loop at a
+  // time. The error is addHandler's (the call the user made), the source's
+  // own is its cause, and neither the handler nor the core's slot for it
+  // stays behind.
+  it("already added to another loop: names addHandler and the source, keeps the source's error as cause, and leaves nothing registered", async () => {
+    const { server } = await openSocket();
+    const sources: [string, object][] = [
+      ["WebSocketSource", new WebSocketSource(server)],
+      ["ReadableSource", new ReadableSource(bytes())],
+      ["WritableSink", new WritableSink(new WritableStream())],
+    ];
+    const first = await createLoop();
+    const second = await createLoop();
+    for (const [name, source] of sources) {
+      first.addHandler(source, () => {}, 0);
+      let thrown: unknown;
+      try {
+        second.addHandler(source, () => {}, READ);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(Error);
+      expect((thrown as Error).message).toBe(`addHandler: this ${name} is already attached to another loop; removeHandler() it there first`);
+      expect((thrown as Error).cause).toBeInstanceOf(Error);
+      expect(((thrown as Error).cause as Error).message).toBe(`this ${name} is already attached to another loop; removeHandler() it there first`);
+      expect(second.stats()).toMatchObject({ handlers: 0, readySources: 0, pendingTimeouts: 0, queuedCallbacks: 0 });
+      expect(second.removeHandler(source)).toBe(false);
+      second.checkInvariants();
+      // The core's slot was given back: once an iteration has passed (a
+      // removed slot is reserved until then), the next source takes it and
+      // no new slot is made.
+      await second.run(() => {});
+      const slots = second.stats().hostSlots;
+      const plain = {};
+      second.addHandler(plain, () => {}, 0);
+      expect(second.stats().hostSlots).toBe(slots);
+      second.removeHandler(plain);
+      // Once removed from the first loop, the second takes it.
+      first.removeHandler(source);
+      second.addHandler(source, () => {}, 0);
+      expect(second.stats().handlers).toBe(1);
+      second.removeHandler(source);
+    }
   });
 });
 

@@ -6,6 +6,7 @@ import { BaseSource } from "../../../src/sources/source.js";
 import { virtualLoop } from "../helpers.js";
 
 class ScriptedSource extends BaseSource {
+  constructor() { super("ScriptedSource"); }
   items: string[] = [];
   ended = false;
   push(item: string): void { this.items.push(item); this.markReady(READ); }
@@ -103,7 +104,7 @@ describe("BaseSource", () => {
     const { loop: two } = await virtualLoop();
     const source = new ScriptedSource();
     one.addHandler(source, () => {}, READ);
-    expect(() => two.addHandler(source, () => {}, READ)).toThrow(/another loop/);
+    expect(() => two.addHandler(source, () => {}, READ)).toThrow(/^addHandler: this ScriptedSource is already attached to another loop/);
     expect(two.stats().handlers).toBe(0);
     one.removeHandler(source);
     two.addHandler(source, () => {}, READ);
