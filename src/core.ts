@@ -138,6 +138,10 @@ const abandoned = new FinalizationRegistry<Core>((core) => core.release());
 
 /** One instance of the core, owned by one IOLoop at a time. */
 export class Core {
+  readonly #core: CoreExports;
+  readonly #memory: WebAssembly.Memory;
+  readonly #module: WebAssembly.Module;
+  readonly #maxBytes: number | undefined;
   /** Set when the core trapped; every later call throws it. */
   failure: CoreTrap | undefined;
   /** The dispatch list of the current iteration: its address in memory and
@@ -145,19 +149,23 @@ export class Core {
   listCallbacks = 0;
   listTimeouts = 0;
   listSources = 0;
-  private listAddress = 0;
-  private words: Int32Array;
-  private readonly constants: CoreConstants;
-  private inUse = true;
+  #listAddress = 0;
+  #words: Int32Array;
+  readonly #constants: CoreConstants;
+  #inUse = true;
 
   private constructor(
-    private readonly core: CoreExports,
-    private readonly memory: WebAssembly.Memory,
-    private readonly module: WebAssembly.Module,
-    private readonly maxBytes: number | undefined,
+    core: CoreExports,
+    memory: WebAssembly.Memory,
+    module: WebAssembly.Module,
+    maxBytes: number | undefined,
   ) {
-    this.constants = readConstants(core);
-    this.words = new Int32Array(memory.buffer);
+    this.#core = core;
+    this.#memory = memory;
+    this.#module = module;
+    this.#maxBytes = maxBytes;
+    this.#constants = readConstants(core);
+    this.#words = new Int32Array(memory.buffer);
   }
 
   /** A core for a new loop: an idle one made from `module` with the same
@@ -167,10 +175,10 @@ export class Core {
   static async acquire(module: WebAssembly.Module, maxMemoryBytes?: number): Promise<Core> {
     const maximum = maxMemoryBytes === undefined ? undefined : Math.max(1, Math.floor(maxMemoryBytes / WASM_PAGE));
     const maxBytes = maximum === undefined ? undefined : maximum * WASM_PAGE;
-    const idle = idleCores.findIndex((core) => core.module === module && core.maxBytes === maxBytes);
+    const idle = idleCores.findIndex((core) => core.#module === module && core.#maxBytes === maxBytes);
     if (idle >= 0) {
       const core = idleCores.splice(idle, 1)[0]!;
-      core.inUse = true;
+      core.#inUse = true;
       return core;
     }
     const memory = new WebAssembly.Memory(maximum === undefined ? { initial: 1 } : { initial: 1, maximum });
@@ -187,10 +195,10 @@ export class Core {
     };
     const instance = await WebAssembly.instantiate(module, imports);
     const core = new Core(instance.exports as unknown as CoreExports, memory, module, maxBytes);
-    if (lanesTaken >= core.constants.lanes) {
-      throw new RangeError(`IOLoop.create: ${core.constants.lanes} loops are open, the most a process may have; close() some`);
+    if (lanesTaken >= core.#constants.lanes) {
+      throw new RangeError(`IOLoop.create: ${core.#constants.lanes} loops are open, the most a process may have; close() some`);
     }
-    core.core.timerSetLane(lanesTaken++);
+    core.#core.timerSetLane(lanesTaken++);
     return core;
   }
 
@@ -200,25 +208,25 @@ export class Core {
   /** Drops everything pending and puts the core back in the pool. A core
    *  that trapped is never used again (its lane goes with it). */
   release(): void {
-    if (!this.inUse) return;
-    this.inUse = false;
+    if (!this.#inUse) return;
+    this.#inUse = false;
     abandoned.unregister(this);
     if (this.failure) return;
-    try { this.core.reset(); } catch (e) { this.failure = new CoreTrap(e); return; }
+    try { this.#core.reset(); } catch (e) { this.failure = new CoreTrap(e); return; }
     this.listCallbacks = this.listTimeouts = this.listSources = 0;
     idleCores.push(this);
   }
 
   /** Bytes of linear memory in use by this instance. */
-  get memoryBytes(): number { return this.memory.buffer.byteLength; }
+  get memoryBytes(): number { return this.#memory.buffer.byteLength; }
 
-  private trap(cause: unknown): never {
+  #trap(cause: unknown): never {
     if (cause instanceof CoreTrap) throw cause;
     // The allocator traps with a bare "unreachable" when memory.grow fails:
     // say what that means when the memory is at its cap.
-    const full = this.maxBytes !== undefined && this.memory.buffer.byteLength + WASM_PAGE > this.maxBytes;
+    const full = this.#maxBytes !== undefined && this.#memory.buffer.byteLength + WASM_PAGE > this.#maxBytes;
     this.failure = full
-      ? new CoreTrap(cause, `out of memory: its linear memory is at maxMemoryBytes (${this.maxBytes} bytes) (${messageOf(cause)})`)
+      ? new CoreTrap(cause, `out of memory: its linear memory is at maxMemoryBytes (${this.#maxBytes} bytes) (${messageOf(cause)})`)
       : new CoreTrap(cause);
     throw this.failure;
   }
@@ -226,10 +234,10 @@ export class Core {
   /** A new timer id, or throws RangeError when 4M timers are pending. */
   schedule(where: string, deadline: number, delay: number): number {
     let id: number;
-    try { id = this.core.timerSchedule(deadline, delay); } catch (e) { this.trap(e); }
+    try { id = this.#core.timerSchedule(deadline, delay); } catch (e) { this.#trap(e); }
     if (id < 0) {
-      throw id === this.constants.errTooManyTimers
-        ? new RangeError(`${where}: too many pending timeouts (the limit is ${this.constants.slotScale})`)
+      throw id === this.#constants.errTooManyTimers
+        ? new RangeError(`${where}: too many pending timeouts (the limit is ${this.#constants.slotScale})`)
         : new RangeError(`${where}: invalid deadline ${deadline}`);
     }
     return id;
@@ -239,60 +247,60 @@ export class Core {
    *  multiply, not %: V8 computes a double's remainder with a call to fmod,
    *  and the scale is a power of two, so every step here is exact. */
   slotOf(id: number): number {
-    const scale = this.constants.slotScale;
+    const scale = this.#constants.slotScale;
     return id - Math.floor(id / scale) * scale;
   }
 
   /** True if the timer was pending (or due and not yet run) and is now
    *  removed. Any number is safe to pass: the core refuses what it did not
    *  issue. */
-  cancelTimer(id: number): boolean { return this.core.timerCancel(id) === 1; }
+  cancelTimer(id: number): boolean { return this.#core.timerCancel(id) === 1; }
 
 
   /** Re-arms the timer for now + its delay, keeping its id: the new
    *  deadline, or NaN if the id is not one it can re-arm. */
-  refreshTimer(id: number, now: number): number { return this.core.timerRefresh(id, now); }
+  refreshTimer(id: number, now: number): number { return this.#core.timerRefresh(id, now); }
 
   /** A pending timer's deadline, or NaN. */
-  deadline(id: number): number { return this.core.timerDeadline(id); }
+  deadline(id: number): number { return this.#core.timerDeadline(id); }
 
   /** Before running the timeout of list entry `slot`: true if it is still
    *  due; it is then the one running. claim(-1) when none runs any more. */
-  claim(slot: number): boolean { return this.core.timerClaim(slot) === 1; }
+  claim(slot: number): boolean { return this.#core.timerClaim(slot) === 1; }
 
-  nextDeadline(): number { return this.core.timerNextDeadline(); }
-  timerCount(): number { return this.core.timerPendingCount(); }
-  callbackQueueLength(): number { return this.core.callbackCount(); }
-  readySourceCount(): number { return this.core.sourceListedCount(); }
+  nextDeadline(): number { return this.#core.timerNextDeadline(); }
+  timerCount(): number { return this.#core.timerPendingCount(); }
+  callbackQueueLength(): number { return this.#core.callbackCount(); }
+  readySourceCount(): number { return this.#core.sourceListedCount(); }
 
   /** True if the next iteration should start at once, not at a deadline. */
   hasImmediateWork(): boolean {
-    return this.core.callbackCount() > 0 || this.core.sourceListedCount() > 0;
+    return this.#core.callbackCount() > 0 || this.#core.sourceListedCount() > 0;
   }
 
   /** Queues a callback slot. */
   queueCallback(): number {
-    try { return this.core.callbackAdd(); } catch (e) { this.trap(e); }
+    try { return this.#core.callbackAdd(); } catch (e) { this.#trap(e); }
   }
 
   addSource(interest: number): number {
     let slot: number;
-    try { slot = this.core.sourceAdd(interest); } catch (e) { this.trap(e); }
-    this.check(slot, "addHandler");
+    try { slot = this.#core.sourceAdd(interest); } catch (e) { this.#trap(e); }
+    this.#check(slot, "addHandler");
     return slot;
   }
 
-  removeSource(slot: number): void { this.check(this.core.sourceRemove(slot), "removeHandler"); }
+  removeSource(slot: number): void { this.#check(this.#core.sourceRemove(slot), "removeHandler"); }
   setInterest(slot: number, interest: number): void {
-    this.check(this.core.sourceSetInterest(slot, interest), "updateHandler");
+    this.#check(this.#core.sourceSetInterest(slot, interest), "updateHandler");
   }
-  setReady(slot: number, events: number): void { this.check(this.core.sourceSetReady(slot, events), "setReady"); }
-  clearReady(slot: number, events: number): void { this.check(this.core.sourceClearReady(slot, events), "clearReady"); }
+  setReady(slot: number, events: number): void { this.#check(this.#core.sourceSetReady(slot, events), "setReady"); }
+  clearReady(slot: number, events: number): void { this.#check(this.#core.sourceClearReady(slot, events), "clearReady"); }
 
   /** Every source code is checked: the host validates first, so an error
    *  code here means the two halves disagree, which must not pass silently. */
-  private check(code: number, where: string): void {
-    if (code === this.constants.errBadEvents || code === this.constants.errBadSource) {
+  #check(code: number, where: string): void {
+    if (code === this.#constants.errBadEvents || code === this.#constants.errBadSource) {
       throw new Error(`${where}: the core refused the call (code ${code}): a bug in wasm-ioloop`);
     }
   }
@@ -301,9 +309,9 @@ export class Core {
    *  listCallbacks, listTimeouts and listSources, its entries in listWord. */
   decideIteration(now: number): void {
     let address: number;
-    try { address = this.core.runIteration(now); } catch (e) { this.trap(e); }
-    this.listAddress = (address >> 2) + this.constants.headerWords;
-    const words = this.view();
+    try { address = this.#core.runIteration(now); } catch (e) { this.#trap(e); }
+    this.#listAddress = (address >> 2) + this.#constants.headerWords;
+    const words = this.#view();
     this.listCallbacks = words[address >> 2]!;
     this.listTimeouts = words[(address >> 2) + 1]!;
     this.listSources = words[(address >> 2) + 2]!;
@@ -311,17 +319,17 @@ export class Core {
 
   /** Word i of the current list's entries (after the header): callback
    *  slots, then timer slots, then (source slot, events) pairs. */
-  listWord(i: number): number { return this.view()[this.listAddress + i]!; }
+  listWord(i: number): number { return this.#view()[this.#listAddress + i]!; }
 
   /** A view of memory as it is now: the old one is detached (length 0) once
    *  memory has grown. */
-  private view(): Int32Array {
-    if (this.words.length === 0) this.words = new Int32Array(this.memory.buffer);
-    return this.words;
+  #view(): Int32Array {
+    if (this.#words.length === 0) this.#words = new Int32Array(this.#memory.buffer);
+    return this.#words;
   }
 
   /** 0 when the core's internal invariants hold, else a code (see
    *  assembly/lifecycle.ts); undefined for a core built without the check
    *  (the release build). */
-  invariantCode(): number | undefined { return this.core.checkInvariants?.(); }
+  invariantCode(): number | undefined { return this.#core.checkInvariants?.(); }
 }

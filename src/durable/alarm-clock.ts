@@ -13,14 +13,17 @@ import type { DurableStorageLike } from "./host.js";
 interface AlarmTimer { readonly fn: () => void; readonly at: number }
 
 export class AlarmClock implements SchedulingClock {
-  private timer: AlarmTimer | undefined;
+  readonly #storage: DurableStorageLike;
+  #timer: AlarmTimer | undefined;
   /** The time the alarm is set for in storage, or undefined if none is. */
-  private alarmAt: number | undefined;
-  private syncQueued = false;
+  #alarmAt: number | undefined;
+  #syncQueued = false;
   /** Alarm writes made (setAlarm and deleteAlarm calls): for the stats. */
   alarmWrites = 0;
 
-  constructor(private readonly storage: DurableStorageLike) {}
+  constructor(storage: DurableStorageLike) {
+    this.#storage = storage;
+  }
 
   /** Wall-clock milliseconds: the alarm is a wall-clock time. On Workers it
    *  stands still while code runs and moves across I/O. */
@@ -28,52 +31,52 @@ export class AlarmClock implements SchedulingClock {
 
   setTimer(fn: () => void, delayMs: number): unknown {
     const timer = { fn, at: Date.now() + Math.max(0, delayMs) };
-    this.timer = timer;
-    this.queueSync();
+    this.#timer = timer;
+    this.#queueSync();
     return timer;
   }
 
   clearTimer(handle: unknown): void {
-    if (this.timer !== handle) return;
-    this.timer = undefined;
-    this.queueSync();
+    if (this.#timer !== handle) return;
+    this.#timer = undefined;
+    this.#queueSync();
   }
 
   queueMacrotask(fn: () => void): void { queueMacrotask(fn); }
 
   /** When the armed timer is due, or undefined if none is armed. */
-  get armedAt(): number | undefined { return this.timer?.at; }
+  get armedAt(): number | undefined { return this.#timer?.at; }
 
   /** Called from the object's alarm(): fires the timer if it is due. The
    *  platform clears the alarm when it fires, so whatever is armed after is
    *  set again. */
   fire(): void {
-    this.alarmAt = undefined;
-    const timer = this.timer;
+    this.#alarmAt = undefined;
+    const timer = this.#timer;
     if (timer !== undefined && timer.at <= Date.now()) {
-      this.timer = undefined;
+      this.#timer = undefined;
       timer.fn();
     }
-    this.queueSync();
+    this.#queueSync();
   }
 
-  private queueSync(): void {
-    if (this.syncQueued) return;
-    this.syncQueued = true;
-    queueMicrotask(this.sync);
+  #queueSync(): void {
+    if (this.#syncQueued) return;
+    this.#syncQueued = true;
+    queueMicrotask(this.#sync);
   }
 
-  private readonly sync = (): void => {
-    this.syncQueued = false;
-    const at = this.timer?.at;
-    if (at === this.alarmAt) return;
-    this.alarmAt = at;
+  readonly #sync = (): void => {
+    this.#syncQueued = false;
+    const at = this.#timer?.at;
+    if (at === this.#alarmAt) return;
+    this.#alarmAt = at;
     this.alarmWrites++;
     // Storage reports a failed alarm write through the promise; the object's
     // output gate also fails the turn, so nothing is confirmed on top of it.
-    const write = at === undefined ? this.storage.deleteAlarm() : this.storage.setAlarm(at);
+    const write = at === undefined ? this.#storage.deleteAlarm() : this.#storage.setAlarm(at);
     write.catch((error: unknown) => {
-      this.alarmAt = undefined;
+      this.#alarmAt = undefined;
       console.error("AlarmClock: the alarm could not be written", error);
     });
   };

@@ -103,20 +103,20 @@ const DEFAULT_RETRY_DELAY_MS = 2000;
 const TABLE_NAME = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
 
 export class DurableTimeouts {
-  private readonly loop: LoopLike;
-  private readonly clock: AlarmClock;
-  private readonly storage: DurableStorageLike;
-  private readonly rows: TimeoutRows;
-  private readonly tasks: ReadonlyMap<string, DurableTask>;
-  private readonly maxPayloadBytes: number;
-  private readonly maxAttempts: number;
-  private readonly retryDelayMs: number;
-  private readonly entries = new Map<number, Entry>();
-  private nextSeq = 1;
+  readonly #loop: LoopLike;
+  readonly #clock: AlarmClock;
+  readonly #storage: DurableStorageLike;
+  readonly #rows: TimeoutRows;
+  readonly #tasks: ReadonlyMap<string, DurableTask>;
+  readonly #maxPayloadBytes: number;
+  readonly #maxAttempts: number;
+  readonly #retryDelayMs: number;
+  readonly #entries = new Map<number, Entry>();
+  #nextSeq = 1;
   /** Runs in progress that returned a promise. */
-  private readonly running = new Set<Promise<void>>();
+  readonly #running = new Set<Promise<void>>();
   /** Failures since the current alarm() began. */
-  private failures: unknown[] = [];
+  #failures: unknown[] = [];
 
   /** Loads every stored timeout into the loop. Call it in the object's
    *  constructor, inside ctx.blockConcurrencyWhile, once the loop exists. */
@@ -146,35 +146,35 @@ export class DurableTimeouts {
     if (typeof table !== "string" || !TABLE_NAME.test(table)) {
       throw new TypeError(`DurableTimeouts: table must be a SQL name (a letter, then letters, digits, _), got ${describe(table)}`);
     }
-    this.loop = loop;
-    this.clock = clock;
-    this.storage = ctx.storage;
-    this.tasks = named;
-    this.maxPayloadBytes = maxPayloadBytes;
-    this.maxAttempts = maxAttempts;
-    this.retryDelayMs = retryDelayMs;
-    this.rows = new TimeoutRows(ctx.storage.sql, table);
-    this.load();
+    this.#loop = loop;
+    this.#clock = clock;
+    this.#storage = ctx.storage;
+    this.#tasks = named;
+    this.#maxPayloadBytes = maxPayloadBytes;
+    this.#maxAttempts = maxAttempts;
+    this.#retryDelayMs = retryDelayMs;
+    this.#rows = new TimeoutRows(ctx.storage.sql, table);
+    this.#load();
   }
 
-  private load(): void {
-    this.rows.create();
-    for (const row of this.rows.all()) {
-      if (row.seq >= this.nextSeq) this.nextSeq = row.seq + 1;
+  #load(): void {
+    this.#rows.create();
+    for (const row of this.#rows.all()) {
+      if (row.seq >= this.#nextSeq) this.#nextSeq = row.seq + 1;
       // A row whose task is no longer registered (renamed in a new version)
       // stays stored, unarmed, until a version that knows it starts.
-      if (!this.tasks.has(row.task)) {
+      if (!this.#tasks.has(row.task)) {
         console.error(`DurableTimeouts: timeout ${row.id} names task "${row.task}", which is not registered; it stays stored and does not run`);
         continue;
       }
-      this.entries.set(row.id, this.entryOf(row));
+      this.#entries.set(row.id, this.#entryOf(row));
     }
   }
 
-  private entryOf(row: TimeoutRow): Entry {
+  #entryOf(row: TimeoutRow): Entry {
     return {
       task: row.task, deadline: row.deadline, seq: row.seq, delay: row.delay, period: row.period,
-      attempts: row.attempts, lazyDeadline: 0, mirror: this.loop.callAt(row.deadline, this.fire, row.id),
+      attempts: row.attempts, lazyDeadline: 0, mirror: this.#loop.callAt(row.deadline, this.#fire, row.id),
     };
   }
 
@@ -182,37 +182,37 @@ export class DurableTimeouts {
   scheduleAfter(delayMs: number, task: string, payload?: unknown, options?: ScheduleOptions): DurableTimeout {
     if (typeof delayMs !== "number") throw new TypeError(`DurableTimeouts.scheduleAfter: delayMs must be a number of milliseconds, got ${describe(delayMs)}`);
     if (!Number.isFinite(delayMs)) throw new RangeError(`DurableTimeouts.scheduleAfter: delayMs must be finite, got ${delayMs}`);
-    return this.insert("DurableTimeouts.scheduleAfter", Date.now() + delayMs, Math.max(delayMs, 0), task, payload, options);
+    return this.#insert("DurableTimeouts.scheduleAfter", Date.now() + delayMs, Math.max(delayMs, 0), task, payload, options);
   }
 
   /** Runs tasks[task](payload) at `when`: a Date or wall-clock milliseconds. */
   scheduleAt(when: Date | number, task: string, payload?: unknown, options?: ScheduleOptions): DurableTimeout {
     const deadline = checkWhen("DurableTimeouts.scheduleAt", when);
-    return this.insert("DurableTimeouts.scheduleAt", deadline, Math.max(deadline - Date.now(), 0), task, payload, options);
+    return this.#insert("DurableTimeouts.scheduleAt", deadline, Math.max(deadline - Date.now(), 0), task, payload, options);
   }
 
-  private insert(where: string, deadline: number, delay: number, task: string, payload: unknown, options: ScheduleOptions = {}): DurableTimeout {
+  #insert(where: string, deadline: number, delay: number, task: string, payload: unknown, options: ScheduleOptions = {}): DurableTimeout {
     if (typeof task !== "string") throw new TypeError(`${where}: task must be the name of a registered task, got ${describe(task)}`);
-    if (!this.tasks.has(task)) throw new TypeError(`${where}: no task named ${describe(task)} is registered`);
+    if (!this.#tasks.has(task)) throw new TypeError(`${where}: no task named ${describe(task)} is registered`);
     checkOptions<ScheduleOptions>(where, options, { periodMs: true });
     const { periodMs } = options;
     if (periodMs !== undefined) checkPositive(where, "periodMs", periodMs);
-    const text = encodePayload(where, payload, this.maxPayloadBytes);
-    const seq = this.nextSeq++;
+    const text = encodePayload(where, payload, this.#maxPayloadBytes);
+    const seq = this.#nextSeq++;
     const period = periodMs ?? null;
-    const id = this.storage.transactionSync(() => this.rows.insert({ seq, task, deadline, delay, period }, text));
-    this.entries.set(id, this.entryOf({ id, seq, task, deadline, delay, period, attempts: 0 }));
+    const id = this.#storage.transactionSync(() => this.#rows.insert({ seq, task, deadline, delay, period }, text));
+    this.#entries.set(id, this.#entryOf({ id, seq, task, deadline, delay, period, attempts: 0 }));
     return id as DurableTimeout;
   }
 
   /** Cancels a durable timeout: its row is deleted. True only if it was
    *  pending or running (a running task finishes, and does not recur). */
   cancel(id: DurableTimeout): boolean {
-    const entry = this.entries.get(id);
+    const entry = this.#entries.get(id);
     if (entry === undefined) return false;
-    this.storage.transactionSync(() => this.rows.delete(id));
-    this.entries.delete(id);
-    if (entry.mirror !== undefined) this.loop.removeTimeout(entry.mirror);
+    this.#storage.transactionSync(() => this.#rows.delete(id));
+    this.#entries.delete(id);
+    if (entry.mirror !== undefined) this.#loop.removeTimeout(entry.mirror);
     return true;
   }
 
@@ -221,49 +221,49 @@ export class DurableTimeouts {
    *  then runs again instead of completing. False if it is not pending. */
   refresh(id: DurableTimeout, options: RefreshOptions = {}): boolean {
     checkOptions<RefreshOptions>("DurableTimeouts.refresh", options, { lazy: true });
-    const entry = this.entries.get(id);
+    const entry = this.#entries.get(id);
     if (entry === undefined) return false;
     const deadline = Date.now() + entry.delay;
     if (options.lazy === true && entry.mirror !== undefined) {
       entry.lazyDeadline = deadline;
       return true;
     }
-    this.rearm(id, entry, deadline, entry.attempts);
+    this.#rearm(id, entry, deadline, entry.attempts);
     return true;
   }
 
   /** Moves a durable timeout to `when` (a Date or wall-clock ms), in place. */
   reschedule(id: DurableTimeout, when: Date | number): boolean {
     const deadline = checkWhen("DurableTimeouts.reschedule", when);
-    const entry = this.entries.get(id);
+    const entry = this.#entries.get(id);
     if (entry === undefined) return false;
-    this.rearm(id, entry, deadline, entry.attempts);
+    this.#rearm(id, entry, deadline, entry.attempts);
     return true;
   }
 
   /** Writes every lazy refresh now, in one transaction. */
   flush(): void {
     const due: Array<{ id: number; entry: Entry; seq: number }> = [];
-    for (const [id, entry] of this.entries) {
-      if (entry.lazyDeadline > entry.deadline) due.push({ id, entry, seq: this.nextSeq + due.length });
+    for (const [id, entry] of this.#entries) {
+      if (entry.lazyDeadline > entry.deadline) due.push({ id, entry, seq: this.#nextSeq + due.length });
     }
     if (due.length === 0) return;
-    this.storage.transactionSync(() => {
-      for (const { id, entry, seq } of due) this.rows.rearm(id, entry.lazyDeadline, seq, entry.attempts);
+    this.#storage.transactionSync(() => {
+      for (const { id, entry, seq } of due) this.#rows.rearm(id, entry.lazyDeadline, seq, entry.attempts);
     });
-    this.nextSeq += due.length;
-    for (const { id, entry, seq } of due) this.moved(id, entry, entry.lazyDeadline, seq, entry.attempts);
+    this.#nextSeq += due.length;
+    for (const { id, entry, seq } of due) this.#moved(id, entry, entry.lazyDeadline, seq, entry.attempts);
   }
 
   /** A pending durable timeout's deadline (wall-clock ms; a lazy refresh
    *  included), else undefined. */
   deadlineOf(id: DurableTimeout): number | undefined {
-    const entry = this.entries.get(id);
+    const entry = this.#entries.get(id);
     return entry === undefined ? undefined : Math.max(entry.deadline, entry.lazyDeadline);
   }
 
   stats(): DurableTimeoutsStats {
-    return { pending: this.entries.size, rowsWritten: this.rows.rowsWritten, alarmWrites: this.clock.alarmWrites, running: this.running.size };
+    return { pending: this.#entries.size, rowsWritten: this.#rows.rowsWritten, alarmWrites: this.#clock.alarmWrites, running: this.#running.size };
   }
 
   /** Call from the object's alarm(): runs every durable timeout due now and
@@ -272,40 +272,40 @@ export class DurableTimeouts {
    *  re-arming them, so the platform logs a failed alarm; the alarm is set
    *  for what remains either way. */
   async alarm(): Promise<void> {
-    if (!this.loop.running) throw new Error("DurableTimeouts.alarm: the loop is not running; call loop.start() in the constructor");
+    if (!this.#loop.running) throw new Error("DurableTimeouts.alarm: the loop is not running; call loop.start() in the constructor");
     const start = Date.now();
-    this.failures = [];
-    this.clock.fire();
+    this.#failures = [];
+    this.#clock.fire();
     for (;;) {
-      if (this.running.size > 0) {
-        await Promise.all(this.running);
+      if (this.#running.size > 0) {
+        await Promise.all(this.#running);
         continue;
       }
       // Let the loop run what the fired timer queued (callbacks, sources).
-      await new Promise<void>((resolve) => this.clock.queueMacrotask(resolve));
-      if (this.running.size > 0) continue;
-      const at = this.clock.armedAt;
+      await new Promise<void>((resolve) => this.#clock.queueMacrotask(resolve));
+      if (this.#running.size > 0) continue;
+      const at = this.#clock.armedAt;
       if (at === undefined || at > start) break;
-      this.clock.fire(); // armed for a time already past: fire it again
+      this.#clock.fire(); // armed for a time already past: fire it again
     }
-    const failures = this.failures;
-    this.failures = [];
+    const failures = this.#failures;
+    this.#failures = [];
     if (failures.length > 0) throw new AggregateError(failures, `DurableTimeouts.alarm: ${failures.length} task run(s) failed`);
   }
 
   /** The mirror's function: one run of a durable timeout. */
-  private readonly fire = (id: number): unknown => {
-    const entry = this.entries.get(id);
+  readonly #fire = (id: number): unknown => {
+    const entry = this.#entries.get(id);
     if (entry === undefined) return undefined;
     entry.mirror = undefined;
     if (entry.lazyDeadline > Date.now()) {
-      this.rearm(id, entry, entry.lazyDeadline, entry.attempts);
+      this.#rearm(id, entry, entry.lazyDeadline, entry.attempts);
       return undefined;
     }
-    const text = this.rows.payload(id);
+    const text = this.#rows.payload(id);
     // No row: the transaction that wrote it was rolled back by its caller.
     if (text === undefined) {
-      this.entries.delete(id);
+      this.#entries.delete(id);
       return undefined;
     }
     const info: DurableTimeoutInfo = {
@@ -313,71 +313,71 @@ export class DurableTimeouts {
     };
     let result: unknown;
     try {
-      result = this.tasks.get(entry.task)!(decodePayload(text), info);
+      result = this.#tasks.get(entry.task)!(decodePayload(text), info);
     } catch (error) {
-      throw this.failed(id, entry, info, error);
+      throw this.#failed(id, entry, info, error);
     }
     if ((typeof result === "object" || typeof result === "function") && result !== null && "then" in result) {
       const run = Promise.resolve(result).then(
-        () => { this.completed(id, entry); },
-        (error: unknown) => { throw this.failed(id, entry, info, error); },
+        () => { this.#completed(id, entry); },
+        (error: unknown) => { throw this.#failed(id, entry, info, error); },
       );
-      const tracked = run.then(() => undefined, () => undefined).finally(() => this.running.delete(tracked));
-      this.running.add(tracked);
+      const tracked = run.then(() => undefined, () => undefined).finally(() => this.#running.delete(tracked));
+      this.#running.add(tracked);
       return run; // the loop reports a rejection to onError
     }
-    this.completed(id, entry);
+    this.#completed(id, entry);
     return undefined;
   };
 
-  private completed(id: number, entry: Entry): void {
+  #completed(id: number, entry: Entry): void {
     // Cancelled or re-armed while it ran: that call already wrote the row.
-    if (this.entries.get(id) !== entry || entry.mirror !== undefined) return;
+    if (this.#entries.get(id) !== entry || entry.mirror !== undefined) return;
     if (entry.period === null) {
-      this.storage.transactionSync(() => this.rows.delete(id));
-      this.entries.delete(id);
+      this.#storage.transactionSync(() => this.#rows.delete(id));
+      this.#entries.delete(id);
       return;
     }
-    this.rearm(id, entry, nextPeriod(entry.deadline, entry.period, Date.now()), 0);
+    this.#rearm(id, entry, nextPeriod(entry.deadline, entry.period, Date.now()), 0);
   }
 
   /** Re-arms a failed run for its retry, or gives it up; returns what the
    *  loop reports. */
-  private failed(id: number, entry: Entry, info: DurableTimeoutInfo, cause: unknown): DurableTaskError {
+  #failed(id: number, entry: Entry, info: DurableTimeoutInfo, cause: unknown): DurableTaskError {
     let retryAt: number | undefined;
-    if (this.entries.get(id) === entry && entry.mirror === undefined) {
+    if (this.#entries.get(id) === entry && entry.mirror === undefined) {
       const attempts = entry.attempts + 1;
       const now = Date.now();
-      if (attempts < this.maxAttempts) {
-        retryAt = now + this.retryDelayMs * 2 ** (attempts - 1);
-        this.rearm(id, entry, retryAt, attempts);
+      if (attempts < this.#maxAttempts) {
+        retryAt = now + this.#retryDelayMs * 2 ** (attempts - 1);
+        this.#rearm(id, entry, retryAt, attempts);
       } else if (entry.period !== null) {
         retryAt = nextPeriod(entry.deadline, entry.period, now);
-        this.rearm(id, entry, retryAt, 0);
+        this.#rearm(id, entry, retryAt, 0);
       } else {
-        this.storage.transactionSync(() => this.rows.delete(id));
-        this.entries.delete(id);
+        this.#storage.transactionSync(() => this.#rows.delete(id));
+        this.#entries.delete(id);
       }
     }
     const error = new DurableTaskError(info, retryAt, cause);
-    this.failures.push(error);
+    this.#failures.push(error);
     return error;
   }
 
   /** Writes a new deadline, then moves the mirror to it. */
-  private rearm(id: number, entry: Entry, deadline: number, attempts: number): void {
-    const seq = this.nextSeq++;
-    this.storage.transactionSync(() => this.rows.rearm(id, deadline, seq, attempts));
-    this.moved(id, entry, deadline, seq, attempts);
+  #rearm(id: number, entry: Entry, deadline: number, attempts: number): void {
+    const seq = this.#nextSeq++;
+    this.#storage.transactionSync(() => this.#rows.rearm(id, deadline, seq, attempts));
+    this.#moved(id, entry, deadline, seq, attempts);
   }
 
-  private moved(id: number, entry: Entry, deadline: number, seq: number, attempts: number): void {
+  #moved(id: number, entry: Entry, deadline: number, seq: number, attempts: number): void {
     entry.deadline = deadline;
     entry.seq = seq;
     entry.attempts = attempts;
     entry.lazyDeadline = 0;
-    if (entry.mirror !== undefined) this.loop.removeTimeout(entry.mirror);
-    entry.mirror = this.loop.callAt(deadline, this.fire, id);
+    if (entry.mirror !== undefined) this.#loop.removeTimeout(entry.mirror);
+    entry.mirror = this.#loop.callAt(deadline, this.#fire, id);
   }
 }
 

@@ -14,9 +14,12 @@ import type { DurableObjectStateLike, HibernatableSocketLike } from "./host.js";
 import { HibernatingSocket } from "./hibernating-socket.js";
 
 export class HibernatableWebSockets {
-  private readonly known = new Map<HibernatableSocketLike, HibernatingSocket>();
+  readonly #ctx: DurableObjectStateLike;
+  readonly #known = new Map<HibernatableSocketLike, HibernatingSocket>();
 
-  constructor(private readonly ctx: DurableObjectStateLike) {}
+  constructor(ctx: DurableObjectStateLike) {
+    this.#ctx = ctx;
+  }
 
   /** Accepts the server end of a WebSocketPair for hibernation, with its
    *  first attachment, and returns it ready for a WebSocketSource. */
@@ -24,7 +27,7 @@ export class HibernatableWebSockets {
     if (typeof socket !== "object" || socket === null || typeof socket.serializeAttachment !== "function") {
       throw new TypeError(`HibernatableWebSockets.accept: socket must be a WebSocket, got ${describe(socket)}`);
     }
-    this.ctx.acceptWebSocket(socket, tags);
+    this.#ctx.acceptWebSocket(socket, tags);
     const wrapped = this.wrap(socket);
     if (attachment !== undefined) wrapped.attachment = attachment;
     return wrapped;
@@ -33,13 +36,13 @@ export class HibernatableWebSockets {
   /** Every socket this object has accepted that the platform still holds,
    *  including those accepted before the object last hibernated. */
   sockets(tag?: string): HibernatingSocket[] {
-    return this.ctx.getWebSockets(tag).map((socket) => this.wrap(socket as HibernatableSocketLike));
+    return this.#ctx.getWebSockets(tag).map((socket) => this.wrap(socket as HibernatableSocketLike));
   }
 
   /** The HibernatingSocket of a platform socket. */
   wrap(socket: HibernatableSocketLike): HibernatingSocket {
-    let wrapped = this.known.get(socket);
-    if (wrapped === undefined) this.known.set(socket, wrapped = new HibernatingSocket(socket));
+    let wrapped = this.#known.get(socket);
+    if (wrapped === undefined) this.#known.set(socket, wrapped = new HibernatingSocket(socket));
     return wrapped;
   }
 
@@ -50,8 +53,8 @@ export class HibernatableWebSockets {
 
   /** Call from the object's webSocketClose(ws, code, reason, wasClean). */
   close(socket: HibernatableSocketLike, code: number, reason: string): void {
-    const wrapped = this.known.get(socket) ?? this.wrap(socket);
-    this.known.delete(socket);
+    const wrapped = this.#known.get(socket) ?? this.wrap(socket);
+    this.#known.delete(socket);
     wrapped.dispatch("close", { code, reason });
   }
 

@@ -16,7 +16,7 @@ type SocketEvent = "message" | "close" | "error" | "open";
 type Listener = (event: any) => void;
 
 export class HibernatingSocket implements WebSocketLike {
-  private readonly listeners = new Map<SocketEvent, Set<Listener>>();
+  readonly #listeners = new Map<SocketEvent, Set<Listener>>();
 
   constructor(
     /** The platform's WebSocket. */
@@ -35,18 +35,18 @@ export class HibernatingSocket implements WebSocketLike {
   close(code?: number, reason?: string): void { this.socket.close(code, reason); }
 
   addEventListener(type: SocketEvent, listener: Listener): void {
-    let set = this.listeners.get(type);
-    if (set === undefined) this.listeners.set(type, set = new Set());
+    let set = this.#listeners.get(type);
+    if (set === undefined) this.#listeners.set(type, set = new Set());
     set.add(listener);
   }
 
   removeEventListener(type: SocketEvent, listener: Listener): void {
-    this.listeners.get(type)?.delete(listener);
+    this.#listeners.get(type)?.delete(listener);
   }
 
   /** Delivers one of the object's hibernation handler calls (HibernatableWebSockets does). */
   dispatch(type: SocketEvent, event: object): void {
-    const set = this.listeners.get(type);
+    const set = this.#listeners.get(type);
     if (set !== undefined) for (const listener of [...set]) listener(event);
   }
 }

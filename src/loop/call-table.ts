@@ -22,20 +22,20 @@ export function callOf(fn: AnyFunction, args: unknown[]): Call {
 }
 
 export class CallTable {
-  private calls: (Call | undefined)[] = [];
+  #calls: (Call | undefined)[] = [];
 
   /** Length of the by-slot table: the most slots the core has handed out. */
-  get slotCount(): number { return this.calls.length; }
+  get slotCount(): number { return this.#calls.length; }
 
-  set(slot: number, call: Call): void { this.calls[slot] = call; }
+  set(slot: number, call: Call): void { this.#calls[slot] = call; }
 
-  at(slot: number): Call | undefined { return this.calls[slot]; }
+  at(slot: number): Call | undefined { return this.#calls[slot]; }
 
   /** Returns the slot's entry and forgets it (the closure is freed now, not
    *  when the slot is reused). */
   take(slot: number): Call | undefined {
-    const call = this.calls[slot];
-    this.calls[slot] = undefined;
+    const call = this.#calls[slot];
+    this.#calls[slot] = undefined;
     return call;
   }
 
@@ -43,9 +43,9 @@ export class CallTable {
    *  invariant check, never a hot path. */
   count(): number {
     let n = 0;
-    for (const call of this.calls) if (call !== undefined) n++;
+    for (const call of this.#calls) if (call !== undefined) n++;
     return n;
   }
 
-  clear(): void { this.calls = []; }
+  clear(): void { this.#calls = []; }
 }

@@ -83,6 +83,8 @@ function tell<C>(listener: ((context: C) => void) | undefined, context: C, fallb
 }
 
 export class Dispatch {
+  readonly #core: Core;
+  readonly #options: DispatchOptions;
   // The JS half of the slot tables: the core orders slots, these hold what
   // each slot stands for.
   readonly callbackTable = new CallTable();
@@ -94,66 +96,69 @@ export class Dispatch {
   /** The timeout whose call is running (-1: none), so that refreshing it
    *  from inside its own call puts its entry back. */
   firingSlot = -1;
-  private firingCall: Call | undefined;
+  #firingCall: Call | undefined;
   /** The next entry of the current list, and the number of entries. */
-  private cursor = 0;
-  private total = 0;
-  private readonly handlerArgs: [unknown, number] = [undefined, 0];
+  #cursor = 0;
+  #total = 0;
+  readonly #handlerArgs: [unknown, number] = [undefined, 0];
   /** Counts timed calls, so that a call can tell a nested one ran. */
-  private timedCalls = 0;
+  #timedCalls = 0;
 
-  constructor(private readonly core: Core, private readonly options: DispatchOptions) {}
+  constructor(core: Core, options: DispatchOptions) {
+    this.#core = core;
+    this.#options = options;
+  }
 
   // ---- the list ------------------------------------------------------------
 
   /** True while a list has entries left to run (a sliced one, between two
    *  slices). */
-  get listOpen(): boolean { return this.cursor < this.total; }
+  get listOpen(): boolean { return this.#cursor < this.#total; }
 
   /** Starts on the list the core has just decided. */
   begin(): void {
-    this.cursor = 0;
-    this.total = this.core.listCallbacks + this.core.listTimeouts + this.core.listSources;
+    this.#cursor = 0;
+    this.#total = this.#core.listCallbacks + this.#core.listTimeouts + this.#core.listSources;
   }
 
   /** Forgets the rest of the list (the loop failed: the tables are dropped
    *  and counted as such). */
-  abandon(): void { this.cursor = this.total = 0; }
+  abandon(): void { this.#cursor = this.#total = 0; }
 
   /** Runs entries of the list until it ends (true) or the slice is spent
    *  (false), and stops early once the core has failed. */
   runSlice(): boolean {
-    const core = this.core;
+    const core = this.#core;
     const callbacksEnd = core.listCallbacks;
     const timeoutsEnd = callbacksEnd + core.listTimeouts;
-    const sliceMs = this.options.sliceMs, sliced = sliceMs !== Infinity;
-    let lastCheck = sliced ? this.now() : 0, stride = 1, nextCheck = this.cursor + 1;
+    const sliceMs = this.#options.sliceMs, sliced = sliceMs !== Infinity;
+    let lastCheck = sliced ? this.#now() : 0, stride = 1, nextCheck = this.#cursor + 1;
     const sliceEnd = lastCheck + sliceMs;
     try {
-      while (this.cursor < this.total) {
+      while (this.#cursor < this.#total) {
         if (core.failure) return true;
         // The clock is read between entries, but not between every two: the
         // stride doubles while entries are short (a read costs about what a
         // short entry does) and halves when they are long.
-        if (sliced && this.cursor >= nextCheck) {
-          const now = this.now();
+        if (sliced && this.#cursor >= nextCheck) {
+          const now = this.#now();
           if (now >= sliceEnd) {
             this.sliceCount++;
             return false;
           }
           stride = now - lastCheck < sliceMs / 16 ? Math.min(stride * 2, 32) : Math.max(stride >> 1, 1);
           lastCheck = now;
-          nextCheck = this.cursor + stride;
+          nextCheck = this.#cursor + stride;
         }
-        const i = this.cursor++;
+        const i = this.#cursor++;
         if (i < callbacksEnd) {
-          this.runCall("callback", this.callbackTable.take(core.listWord(i)));
+          this.#runCall("callback", this.callbackTable.take(core.listWord(i)));
         } else if (i < timeoutsEnd) {
-          this.runTimeout(core.listWord(i));
+          this.#runTimeout(core.listWord(i));
         } else {
           if (i === timeoutsEnd) core.claim(-1); // no timeout's call runs from here on
           const word = timeoutsEnd + 2 * (i - timeoutsEnd);
-          this.runHandler(core.listWord(word), core.listWord(word + 1));
+          this.#runHandler(core.listWord(word), core.listWord(word + 1));
         }
       }
       return true;
@@ -164,36 +169,36 @@ export class Dispatch {
     }
   }
 
-  private runTimeout(slot: number): void {
-    if (!this.core.claim(slot)) return; // cancelled or refreshed earlier in this iteration
+  #runTimeout(slot: number): void {
+    if (!this.#core.claim(slot)) return; // cancelled or refreshed earlier in this iteration
     const call = this.timeoutTable.take(slot);
     this.firingSlot = slot;
-    this.firingCall = call;
-    this.runCall("timeout", call);
+    this.#firingCall = call;
+    this.#runCall("timeout", call);
     this.firingSlot = -1;
-    this.firingCall = undefined;
+    this.#firingCall = undefined;
   }
 
   /** A timeout refreshed from inside its own call runs again: its entry,
    *  taken for this call, goes back. */
   refreshed(slot: number): void {
     if (slot === this.firingSlot && this.timeoutTable.at(slot) === undefined) {
-      this.timeoutTable.set(slot, this.firingCall!);
+      this.timeoutTable.set(slot, this.#firingCall!);
     }
   }
 
-  private runHandler(slot: number, ready: number): void {
+  #runHandler(slot: number, ready: number): void {
     const entry = this.handlerTable.atSlot(slot);
     if (!entry) return; // removed earlier in this iteration
     const events = ready & (entry.interest | ERROR);
     if (events === 0) return; // interest narrowed earlier in this iteration
-    this.handlerArgs[0] = entry.source;
-    this.handlerArgs[1] = events;
-    this.invoke("handler", entry.handler as AnyFunction, this.handlerArgs);
-    this.handlerArgs[0] = undefined;
+    this.#handlerArgs[0] = entry.source;
+    this.#handlerArgs[1] = events;
+    this.invoke("handler", entry.handler as AnyFunction, this.#handlerArgs);
+    this.#handlerArgs[0] = undefined;
   }
 
-  private runCall(kind: ErrorKind, call: Call | undefined): void {
+  #runCall(kind: ErrorKind, call: Call | undefined): void {
     if (call === undefined) return;
     // typeof, not instanceof: instanceof reads the prototype of what may be
     // a revoked Proxy.
@@ -207,9 +212,9 @@ export class Dispatch {
    *  reported as `kind` and the loop goes on. `after` (never user code) runs
    *  once the call has returned, or once what it returned has settled. */
   invoke(kind: ErrorKind, fn: AnyFunction, args: unknown[] | undefined, after?: () => void): void {
-    const timed = this.options.slowCallbackMs !== undefined;
-    const started = timed ? this.now() : 0;
-    const call = timed ? ++this.timedCalls : 0;
+    const timed = this.#options.slowCallbackMs !== undefined;
+    const started = timed ? this.#now() : 0;
+    const call = timed ? ++this.#timedCalls : 0;
     let result: unknown;
     let threw = false;
     try {
@@ -224,9 +229,9 @@ export class Dispatch {
     }
     // A wrapper whose user code ran through a nested invoke (PeriodicCallback's
     // tick) is not reported slow: the user's function already was.
-    if (timed && call === this.timedCalls) {
-      const durationMs = this.now() - started;
-      if (durationMs > this.options.slowCallbackMs!) this.reportSlow(kind, fn, durationMs);
+    if (timed && call === this.#timedCalls) {
+      const durationMs = this.#now() - started;
+      if (durationMs > this.#options.slowCallbackMs!) this.#reportSlow(kind, fn, durationMs);
     }
     if (threw || result === null || (typeof result !== "object" && typeof result !== "function")) {
       after?.();
@@ -256,7 +261,7 @@ export class Dispatch {
   /** The clock's reading, or undefined (reported) if now() threw; a reading
    *  that is not a finite number is undefined too, as if time stood still. */
   readClock(): number | undefined {
-    const clock = this.options.clock;
+    const clock = this.#options.clock;
     let now: unknown, read: unknown;
     try {
       read = clock.now; // a getter may throw too
@@ -270,17 +275,17 @@ export class Dispatch {
 
   /** Time for slices and slow calls: the clock, or -Infinity when it has
    *  no reading (nothing is then cut or reported slow). */
-  private now(): number {
+  #now(): number {
     return this.readClock() ?? -Infinity;
   }
 
   report(error: unknown, kind: ErrorKind, fn: Function): void {
-    tell(this.options.onError, { error, kind, fn },
+    tell(this.#options.onError, { error, kind, fn },
       () => console.error(`wasm-ioloop: ${kind} ${nameOf(fn)} failed:`, error));
   }
 
-  private reportSlow(kind: ErrorKind, fn: Function, durationMs: number): void {
-    tell(this.options.onSlowCallback, { kind, fn, durationMs },
-      () => console.warn(`wasm-ioloop: ${kind} ${nameOf(fn)} ran ${durationMs.toFixed(1)} ms (slowCallbackMs is ${this.options.slowCallbackMs})`));
+  #reportSlow(kind: ErrorKind, fn: Function, durationMs: number): void {
+    tell(this.#options.onSlowCallback, { kind, fn, durationMs },
+      () => console.warn(`wasm-ioloop: ${kind} ${nameOf(fn)} ran ${durationMs.toFixed(1)} ms (slowCallbackMs is ${this.#options.slowCallbackMs})`));
   }
 }

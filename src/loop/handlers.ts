@@ -16,37 +16,37 @@ export interface HandlerEntry {
 }
 
 export class HandlerTable {
-  private readonly bySource = new Map<unknown, HandlerEntry>();
-  private bySlot: (HandlerEntry | undefined)[] = [];
+  readonly #bySource = new Map<unknown, HandlerEntry>();
+  #bySlot: (HandlerEntry | undefined)[] = [];
 
-  get size(): number { return this.bySource.size; }
+  get size(): number { return this.#bySource.size; }
 
   /** Length of the by-slot table: the most slots the core has handed out. */
-  get slotCount(): number { return this.bySlot.length; }
+  get slotCount(): number { return this.#bySlot.length; }
 
-  get(source: unknown): HandlerEntry | undefined { return this.bySource.get(source); }
+  get(source: unknown): HandlerEntry | undefined { return this.#bySource.get(source); }
 
-  atSlot(slot: number): HandlerEntry | undefined { return this.bySlot[slot]; }
+  atSlot(slot: number): HandlerEntry | undefined { return this.#bySlot[slot]; }
 
   add(source: unknown, handler: Handler<unknown>, interest: number, slot: number): HandlerEntry {
     const entry: HandlerEntry = { source, handler, interest, slot, live: true };
-    this.bySource.set(source, entry);
-    this.bySlot[slot] = entry;
+    this.#bySource.set(source, entry);
+    this.#bySlot[slot] = entry;
     return entry;
   }
 
   remove(entry: HandlerEntry): void {
     entry.live = false;
-    this.bySource.delete(entry.source);
-    if (this.bySlot[entry.slot] === entry) this.bySlot[entry.slot] = undefined;
+    this.#bySource.delete(entry.source);
+    if (this.#bySlot[entry.slot] === entry) this.#bySlot[entry.slot] = undefined;
   }
 
   /** Empties the table and returns what it held. */
   removeAll(): HandlerEntry[] {
-    const entries = [...this.bySource.values()];
+    const entries = [...this.#bySource.values()];
     for (const entry of entries) entry.live = false;
-    this.bySource.clear();
-    this.bySlot = [];
+    this.#bySource.clear();
+    this.#bySlot = [];
     return entries;
   }
 }

@@ -12,20 +12,26 @@ import { checkFunction, checkOptions, checkPositive, describe, hasMethods } from
 export interface PeriodicCallbackOptions { jitter?: number }
 
 export class PeriodicCallback {
-  private readonly jitter: number;
-  private running = false;
+  readonly #loop: IOLoop;
+  readonly #fn: () => unknown;
+  readonly #periodMs: number;
+  readonly #jitter: number;
+  #running = false;
   /** True from a call's start until it returns or its promise settles: the
    *  next call is scheduled only then, whatever stop()/start() did meanwhile. */
-  private calling = false;
-  private nextDeadline = 0;
-  private timeout: Timeout | undefined;
+  #calling = false;
+  #nextDeadline = 0;
+  #timeout: Timeout | undefined;
 
   constructor(
-    private readonly loop: IOLoop,
-    private readonly fn: () => unknown,
-    private readonly periodMs: number,
+    loop: IOLoop,
+    fn: () => unknown,
+    periodMs: number,
     options: PeriodicCallbackOptions = {},
   ) {
+    this.#loop = loop;
+    this.#fn = fn;
+    this.#periodMs = periodMs;
     if (!hasMethods(loop, "callAt")) {
       throw new TypeError(`PeriodicCallback: loop must be an IOLoop, got ${describe(loop)}`);
     }
@@ -36,51 +42,51 @@ export class PeriodicCallback {
     if (typeof jitter !== "number" || !(jitter >= 0 && jitter <= 1)) {
       throw new RangeError(`PeriodicCallback: jitter must be a number from 0 to 1, got ${describe(jitter)}`);
     }
-    this.jitter = jitter;
+    this.#jitter = jitter;
   }
 
   /** Starts calling fn; the first call is one period from now. Started
    *  again while a call is still running (after a stop()), it waits for that
    *  call to finish, so that fn never overlaps itself. */
   start(): void {
-    if (this.loop.closed) throw new Error("PeriodicCallback.start: the loop is closed");
-    if (this.loop.failed) throw this.loop.failed;
-    if (this.running) return;
-    this.running = true;
-    this.nextDeadline = this.loop.time();
-    if (!this.calling) this.scheduleNext();
+    if (this.#loop.closed) throw new Error("PeriodicCallback.start: the loop is closed");
+    if (this.#loop.failed) throw this.#loop.failed;
+    if (this.#running) return;
+    this.#running = true;
+    this.#nextDeadline = this.#loop.time();
+    if (!this.#calling) this.#scheduleNext();
   }
 
   /** Stops calling fn; a call in progress finishes, and no other follows. */
   stop(): void {
-    this.running = false;
-    if (this.timeout !== undefined) this.loop.removeTimeout(this.timeout);
-    this.timeout = undefined;
+    this.#running = false;
+    if (this.#timeout !== undefined) this.#loop.removeTimeout(this.#timeout);
+    this.#timeout = undefined;
   }
 
-  isRunning(): boolean { return this.running; }
+  isRunning(): boolean { return this.#running; }
 
-  private readonly tick = (): void => {
-    this.timeout = undefined;
-    if (!this.running) return;
-    this.calling = true;
-    this.loop.invoke("timeout", this.fn, this.afterCall);
+  readonly #tick = (): void => {
+    this.#timeout = undefined;
+    if (!this.#running) return;
+    this.#calling = true;
+    this.#loop.invoke("timeout", this.#fn, this.#afterCall);
   };
 
-  private readonly afterCall = (): void => {
-    this.calling = false;
-    if (this.running && !this.loop.closed && !this.loop.failed) this.scheduleNext();
+  readonly #afterCall = (): void => {
+    this.#calling = false;
+    if (this.#running && !this.#loop.closed && !this.#loop.failed) this.#scheduleNext();
   };
 
-  private scheduleNext(): void {
-    const now = this.loop.time();
-    const period = this.jitter === 0 ? this.periodMs : this.periodMs * (1 + this.jitter * (Math.random() - 0.5));
-    if (this.nextDeadline <= now) {
+  #scheduleNext(): void {
+    const now = this.#loop.time();
+    const period = this.#jitter === 0 ? this.#periodMs : this.#periodMs * (1 + this.#jitter * (Math.random() - 0.5));
+    if (this.#nextDeadline <= now) {
       // Skip every whole period already missed, landing on the grid.
-      this.nextDeadline += (Math.floor((now - this.nextDeadline) / period) + 1) * period;
+      this.#nextDeadline += (Math.floor((now - this.#nextDeadline) / period) + 1) * period;
     } else {
-      this.nextDeadline += period;
+      this.#nextDeadline += period;
     }
-    this.timeout = this.loop.callAt(this.nextDeadline, this.tick);
+    this.#timeout = this.#loop.callAt(this.#nextDeadline, this.#tick);
   }
 }

@@ -26,27 +26,38 @@ export type Scheduler = Pick<SchedulingClock, "setTimer" | "clearTimer" | "queue
 };
 
 export class WakeUps {
-  private hostTimer: unknown = undefined;
+  readonly #scheduler: Scheduler;
+  readonly #core: Pick<Core, "hasImmediateWork" | "nextDeadline">;
+  readonly #time: () => number;
+  readonly #onWake: () => void;
+  readonly #onHostTimer: (deadline: number) => void;
+  #hostTimer: unknown = undefined;
   /** What the armed host timer was armed for, on the loop's time. */
-  private hostTimerDeadline = Infinity;
-  private wakeQueued = false;
+  #hostTimerDeadline = Infinity;
+  #wakeQueued = false;
 
   /** Both callbacks are made once per loop, so arming allocates nothing. */
   constructor(
-    private readonly scheduler: Scheduler,
-    private readonly core: Pick<Core, "hasImmediateWork" | "nextDeadline">,
+    scheduler: Scheduler,
+    core: Pick<Core, "hasImmediateWork" | "nextDeadline">,
     /** The loop's time, which the host timer's delay counts from. */
-    private readonly time: () => number,
+    time: () => number,
     /** Called when the queued macrotask runs. */
-    private readonly onWake: () => void,
+    onWake: () => void,
     /** Called when the host timer fires, with the deadline it was armed for:
      *  that much time has passed, whatever the clock says (see the loop's
      *  time()). */
-    private readonly onHostTimer: (deadline: number) => void,
-  ) {}
+    onHostTimer: (deadline: number) => void,
+  ) {
+    this.#scheduler = scheduler;
+    this.#core = core;
+    this.#time = time;
+    this.#onWake = onWake;
+    this.#onHostTimer = onHostTimer;
+  }
 
   /** Host timers armed: 0 or 1. */
-  get hostTimers(): number { return this.hostTimer === undefined ? 0 : 1; }
+  get hostTimers(): number { return this.#hostTimer === undefined ? 0 : 1; }
 
   /** Something was scheduled from outside an iteration of a running loop,
    *  needing the loop awake by `deadline` (a timeout's), or at once when no
@@ -55,61 +66,61 @@ export class WakeUps {
    *  covers the deadline: only otherwise is the wake-up chosen now, so most
    *  schedules make no call into the core. */
   poke(deadline = -Infinity): void {
-    if (this.wakeQueued || (this.hostTimer !== undefined && this.hostTimerDeadline <= deadline)) return;
+    if (this.#wakeQueued || (this.#hostTimer !== undefined && this.#hostTimerDeadline <= deadline)) return;
     this.arm();
   }
 
   /** Chooses the next wake-up from what the core holds. */
   arm(): void {
-    if (this.core.hasImmediateWork()) return this.queueWake();
-    const deadline = this.core.nextDeadline();
+    if (this.#core.hasImmediateWork()) return this.queueWake();
+    const deadline = this.#core.nextDeadline();
     if (deadline === Infinity) return this.disarm(); // Infinity never fires
     // An armed timer that fires no later than needed is kept: at worst it
     // fires early, finds nothing due and re-arms (cheaper than clearing on
     // every cancel).
-    if (this.hostTimer !== undefined && this.hostTimerDeadline <= deadline) return;
+    if (this.#hostTimer !== undefined && this.#hostTimerDeadline <= deadline) return;
     this.disarm();
-    const now = this.time();
+    const now = this.#time();
     const delay = Math.min(Math.max(deadline - now, 0), MAX_HOST_DELAY);
-    this.hostTimerDeadline = now + delay;
-    this.hostTimer = this.scheduler.setTimer(this.fire, delay);
+    this.#hostTimerDeadline = now + delay;
+    this.#hostTimer = this.#scheduler.setTimer(this.#fire, delay);
   }
 
   /** Lets the host run (input, rendering, the loop's own I/O) before the
    *  next slice of a list: scheduler.yield() where the host has it, which
    *  resumes ahead of other tasks, else a macrotask. */
   queueSlice(): void {
-    if (this.wakeQueued) return;
-    this.wakeQueued = true;
-    if (this.scheduler.yieldTask) this.scheduler.yieldTask(this.wake);
-    else this.scheduler.queueMacrotask(this.wake);
+    if (this.#wakeQueued) return;
+    this.#wakeQueued = true;
+    if (this.#scheduler.yieldTask) this.#scheduler.yieldTask(this.#wake);
+    else this.#scheduler.queueMacrotask(this.#wake);
   }
 
   /** Wakes the loop in a macrotask, once however often it is asked. */
   queueWake(): void {
-    if (this.wakeQueued) return;
-    this.wakeQueued = true;
-    this.scheduler.queueMacrotask(this.wake);
+    if (this.#wakeQueued) return;
+    this.#wakeQueued = true;
+    this.#scheduler.queueMacrotask(this.#wake);
   }
 
   /** Clears the host timer, if one is armed. A queued macrotask still runs;
    *  the loop ignores it unless it is running again by then. */
   disarm(): void {
-    if (this.hostTimer === undefined) return;
-    this.scheduler.clearTimer(this.hostTimer);
-    this.hostTimer = undefined;
-    this.hostTimerDeadline = Infinity;
+    if (this.#hostTimer === undefined) return;
+    this.#scheduler.clearTimer(this.#hostTimer);
+    this.#hostTimer = undefined;
+    this.#hostTimerDeadline = Infinity;
   }
 
-  private readonly wake = (): void => {
-    this.wakeQueued = false;
-    this.onWake();
+  readonly #wake = (): void => {
+    this.#wakeQueued = false;
+    this.#onWake();
   };
 
-  private readonly fire = (): void => {
-    const deadline = this.hostTimerDeadline;
-    this.hostTimer = undefined;
-    this.hostTimerDeadline = Infinity;
-    this.onHostTimer(deadline);
+  readonly #fire = (): void => {
+    const deadline = this.#hostTimerDeadline;
+    this.#hostTimer = undefined;
+    this.#hostTimerDeadline = Infinity;
+    this.#onHostTimer(deadline);
   };
 }

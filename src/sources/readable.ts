@@ -35,16 +35,16 @@ const DEFAULT_HIGH_WATER_MARK = 64 << 10;
 
 export class ReadableSource extends BaseSource {
   readonly highWaterMark: number;
-  private failure: unknown;
+  #failure: unknown;
 
-  private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
-  private readonly chunks = new SizedQueue<Uint8Array>();
+  readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
+  readonly #chunks = new SizedQueue<Uint8Array>();
   /** A reader.read() is outstanding: at most one at a time. */
-  private pulling = false;
-  private done = false;
-  private failed = false;
-  private eofReturned = false;
-  private closedByOwner = false;
+  #pulling = false;
+  #done = false;
+  #failed = false;
+  #eofReturned = false;
+  #closedByOwner = false;
 
   constructor(stream: ReadableStream<Uint8Array>, options: ReadableSourceOptions = {}) {
     super("ReadableSource");
@@ -57,25 +57,25 @@ export class ReadableSource extends BaseSource {
     // The platform refuses a locked stream, and one it did not make (an
     // object made from the prototype; in browsers, a Proxy): its error is the cause.
     try {
-      this.reader = new ReadableStreamDefaultReader(stream);
+      this.#reader = new ReadableStreamDefaultReader(stream);
     } catch (cause) {
       throw new TypeError("ReadableSource: stream is locked (already being read), or not one the platform can read", { cause });
     }
     this.highWaterMark = highWaterMark;
-    this.pull();
+    this.#pull();
   }
 
   /** The next chunk; undefined if none is buffered yet; null at the end of
    *  the stream (after the last chunk), and from then on. */
   read(): Uint8Array | null | undefined {
-    const chunk = this.chunks.shift(byteLength);
+    const chunk = this.#chunks.shift(byteLength);
     if (chunk !== undefined) {
-      if (this.chunks.length === 0 && !this.done) this.drained();
-      this.pull();
+      if (this.#chunks.length === 0 && !this.#done) this.#drained();
+      this.#pull();
       return chunk;
     }
-    if (this.done || this.closedByOwner) {
-      this.eofReturned = true;
+    if (this.#done || this.#closedByOwner) {
+      this.#eofReturned = true;
       this.unmarkReady(READ);
       return null;
     }
@@ -83,74 +83,74 @@ export class ReadableSource extends BaseSource {
   }
 
   /** Bytes of unread chunks held. */
-  get bufferedBytes(): number { return this.chunks.bytes; }
+  get bufferedBytes(): number { return this.#chunks.bytes; }
 
   /** The stream's error, once it has failed. */
-  get error(): unknown { return this.failure; }
+  get error(): unknown { return this.#failure; }
 
   /** Cancels the stream and drops unread chunks; read() returns null. */
   close(): void {
-    if (this.closedByOwner) return;
-    this.closedByOwner = true;
-    this.chunks.clear();
+    if (this.#closedByOwner) return;
+    this.#closedByOwner = true;
+    this.#chunks.clear();
     this.unmarkAll();
-    if (!this.done && !this.failed) this.cancel();
+    if (!this.#done && !this.#failed) this.#cancel();
   }
 
   /** Cancels the stream, whatever its reader does (the source is done with it). */
-  private cancel(reason?: unknown): void {
+  #cancel(reason?: unknown): void {
     try {
-      this.reader.cancel(reason).catch(ignore);
+      this.#reader.cancel(reason).catch(ignore);
     } catch {
       // a stream that throws here is gone either way
     }
   }
 
   /** True once the stream has ended, failed, or been closed. */
-  get closed(): boolean { return this.closedByOwner || this.done || this.failed; }
+  get closed(): boolean { return this.#closedByOwner || this.#done || this.#failed; }
 
-  private drained(): void {
+  #drained(): void {
     this.unmarkReady(READ);
-    if (this.failed) this.reportError();
+    if (this.#failed) this.reportError();
   }
 
-  private pull(): void {
-    if (this.pulling || this.closed || this.chunks.bytes >= this.highWaterMark) return;
-    this.pulling = true;
+  #pull(): void {
+    if (this.#pulling || this.closed || this.#chunks.bytes >= this.highWaterMark) return;
+    this.#pulling = true;
     try {
-      this.reader.read().then(this.onChunk, this.onFailure);
+      this.#reader.read().then(this.#onChunk, this.#onFailure);
     } catch (error) {
-      this.onFailure(error);
+      this.#onFailure(error);
     }
   }
 
-  private readonly onChunk = (result: ReadableStreamReadResult<Uint8Array>): void => {
-    this.pulling = false;
-    if (this.closedByOwner) return;
+  readonly #onChunk = (result: ReadableStreamReadResult<Uint8Array>): void => {
+    this.#pulling = false;
+    if (this.#closedByOwner) return;
     if (result.done) {
-      this.done = true;
-      if (!this.eofReturned) this.markReady(READ);
+      this.#done = true;
+      if (!this.#eofReturned) this.markReady(READ);
       return;
     }
     const chunk = result.value as unknown;
     if (!isInstance(chunk, Uint8Array)) {
       const error = new TypeError(`ReadableSource: the stream gave ${describe(chunk)}, not a Uint8Array`);
-      this.cancel(error);
-      return this.onFailure(error);
+      this.#cancel(error);
+      return this.#onFailure(error);
     }
     if (chunk.byteLength > 0) {
-      this.chunks.push(chunk, chunk.byteLength);
+      this.#chunks.push(chunk, chunk.byteLength);
       this.markReady(READ);
     }
-    this.pull();
+    this.#pull();
   };
 
-  private readonly onFailure = (reason: unknown): void => {
-    this.pulling = false;
-    if (this.closedByOwner || this.failed) return;
-    this.failed = true;
-    this.failure = reason;
-    if (this.chunks.length === 0) this.reportError();
+  readonly #onFailure = (reason: unknown): void => {
+    this.#pulling = false;
+    if (this.#closedByOwner || this.#failed) return;
+    this.#failed = true;
+    this.#failure = reason;
+    if (this.#chunks.length === 0) this.reportError();
   };
 }
 

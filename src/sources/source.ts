@@ -63,44 +63,47 @@ const ERROR_NONE = 0, ERROR_PENDING = 1, ERROR_DELIVERED = 2;
 /** The readiness bookkeeping every built-in source shares: a local copy of
  *  what it reports (kept while detached), mirrored to the attached loop. */
 export abstract class BaseSource implements LoopSource, SourceHooks {
-  private loop: IOLoop | undefined;
+  readonly #kind: string;
+  #loop: IOLoop | undefined;
 
   /** `kind` is the class's name as the user wrote it, for messages (a
    *  minifier renames classes, so constructor.name would not be). */
-  protected constructor(private readonly kind: string) {}
+  protected constructor(kind: string) {
+    this.#kind = kind;
+  }
 
   /** The loop calls this source's attach, detach and interestChanged. */
   get [sourceHooks](): SourceHooks { return this; }
-  private ready = 0;
-  private errorState = ERROR_NONE;
+  #ready = 0;
+  #errorState = ERROR_NONE;
   /** The attached handler's interest (0 while detached). */
   protected interest = 0;
 
   /** The events this source reports as ready now. */
-  get readyEvents(): number { return this.ready; }
+  get readyEvents(): number { return this.#ready; }
 
   /** Called by loop.addHandler(), whose error says "addHandler: " and then
    *  this refusal's message. */
   attach(loop: IOLoop): void {
-    if (this.loop !== undefined && this.loop !== loop) {
-      throw new Error(`this ${this.kind} is already attached to another loop; removeHandler() it there first`);
+    if (this.#loop !== undefined && this.#loop !== loop) {
+      throw new Error(`this ${this.#kind} is already attached to another loop; removeHandler() it there first`);
     }
-    this.loop = loop;
-    if (this.ready !== 0) loop.setReady(this, this.ready);
-    if (this.errorState === ERROR_PENDING) this.scheduleErrorWithdrawal(loop);
+    this.#loop = loop;
+    if (this.#ready !== 0) loop.setReady(this, this.#ready);
+    if (this.#errorState === ERROR_PENDING) this.#scheduleErrorWithdrawal(loop);
   }
 
   /** Called by loop.removeHandler() and loop.close(). */
   detach(loop: IOLoop): void {
-    if (this.loop !== loop) return;
-    this.loop = undefined;
+    if (this.#loop !== loop) return;
+    this.#loop = undefined;
     this.interest = 0;
     this.interestUpdated();
   }
 
   /** Called by the loop when the handler's interest changes. */
   interestChanged(loop: IOLoop, events: number): void {
-    if (this.loop !== loop) return;
+    if (this.#loop !== loop) return;
     this.interest = events;
     this.interestUpdated();
   }
@@ -109,18 +112,18 @@ export abstract class BaseSource implements LoopSource, SourceHooks {
   protected interestUpdated(): void {}
 
   /** The attached loop, for adapters that schedule on it. */
-  protected get attachedLoop(): IOLoop | undefined { return this.loop; }
+  protected get attachedLoop(): IOLoop | undefined { return this.#loop; }
 
   protected markReady(events: number): void {
-    if ((this.ready & events) === events) return;
-    this.ready |= events;
-    this.loop?.setReady(this, events);
+    if ((this.#ready & events) === events) return;
+    this.#ready |= events;
+    this.#loop?.setReady(this, events);
   }
 
   protected unmarkReady(events: number): void {
-    if ((this.ready & events) === 0) return;
-    this.ready &= ~events;
-    this.loop?.clearReady(this, events);
+    if ((this.#ready & events) === 0) return;
+    this.#ready &= ~events;
+    this.#loop?.clearReady(this, events);
   }
 
   /** Reports ERROR, once in the source's life. The withdrawal is a callback
@@ -129,23 +132,23 @@ export abstract class BaseSource implements LoopSource, SourceHooks {
    *  callback withdraws ERROR in the very iteration whose handler list
    *  already holds it, and no later iteration sees it. */
   protected reportError(): void {
-    if (this.errorState !== ERROR_NONE) return;
-    this.errorState = ERROR_PENDING;
+    if (this.#errorState !== ERROR_NONE) return;
+    this.#errorState = ERROR_PENDING;
     this.markReady(ERROR);
-    if (this.loop) this.scheduleErrorWithdrawal(this.loop);
+    if (this.#loop) this.#scheduleErrorWithdrawal(this.#loop);
   }
 
   /** Withdraws everything, for close(). */
   protected unmarkAll(): void {
-    if (this.errorState === ERROR_PENDING) this.errorState = ERROR_DELIVERED;
-    this.unmarkReady(this.ready);
+    if (this.#errorState === ERROR_PENDING) this.#errorState = ERROR_DELIVERED;
+    this.unmarkReady(this.#ready);
   }
 
-  private scheduleErrorWithdrawal(loop: IOLoop): void {
+  #scheduleErrorWithdrawal(loop: IOLoop): void {
     loop.addCallback(() => {
       // Detached before the iteration ran: the next attach reports it again.
-      if (this.loop !== loop || this.errorState !== ERROR_PENDING) return;
-      this.errorState = ERROR_DELIVERED;
+      if (this.#loop !== loop || this.#errorState !== ERROR_PENDING) return;
+      this.#errorState = ERROR_DELIVERED;
       this.unmarkReady(ERROR);
     });
   }

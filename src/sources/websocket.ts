@@ -86,21 +86,21 @@ const FIRST_POLL_MS = 1, LAST_POLL_MS = 32;
 export class WebSocketSource extends BaseSource {
   readonly maxBufferBytes: number;
   readonly lowWaterMark: number;
-  private code: number | undefined;
-  private reason: string | undefined;
-  private failure: unknown;
+  #code: number | undefined;
+  #reason: string | undefined;
+  #failure: unknown;
 
-  private readonly messages = new SizedQueue<WebSocketMessage>();
+  readonly #messages = new SizedQueue<WebSocketMessage>();
   /** No more messages will be buffered: the socket closed or overflowed. */
-  private ended = false;
+  #ended = false;
   /** The owner called close(). */
-  private closedByOwner = false;
-  private poll: Timeout | undefined;
+  #closedByOwner = false;
+  #poll: Timeout | undefined;
   /** The loop the poll is scheduled on (it may have been detached since). */
-  private pollLoop: IOLoop | undefined;
-  private pollMs = FIRST_POLL_MS;
+  #pollLoop: IOLoop | undefined;
+  #pollMs = FIRST_POLL_MS;
   /** After an error event: the host timer that ends the source if no close event follows. */
-  private closeWait: ReturnType<typeof setTimeout> | undefined;
+  #closeWait: ReturnType<typeof setTimeout> | undefined;
 
   constructor(readonly socket: WebSocketLike, options: WebSocketSourceOptions = {}) {
     super("WebSocketSource");
@@ -113,36 +113,36 @@ export class WebSocketSource extends BaseSource {
     this.lowWaterMark = lowWaterMark;
     useArrayBuffers(socket);
     try {
-      this.listen("addEventListener");
+      this.#listen("addEventListener");
     } catch (error) {
-      this.unlisten();
+      this.#unlisten();
       throw threw("addEventListener", error);
     }
-    if (state === CLOSED) this.end(undefined, "", undefined);
-    else this.updateWritable();
+    if (state === CLOSED) this.#end(undefined, "", undefined);
+    else this.#updateWritable();
   }
 
   /** The next message (text as a string, binary as a Uint8Array), or
    *  undefined if none is buffered. */
   read(): WebSocketMessage | undefined {
-    const message = this.messages.shift(sizeOf);
-    if (this.messages.length === 0) {
+    const message = this.#messages.shift(sizeOf);
+    if (this.#messages.length === 0) {
       this.unmarkReady(READ);
-      if (this.ended && !this.closedByOwner) this.reportError();
+      if (this.#ended && !this.#closedByOwner) this.reportError();
     }
     return message;
   }
 
   /** Bytes of unread messages held. */
-  get bufferedBytes(): number { return this.messages.bytes; }
+  get bufferedBytes(): number { return this.#messages.bytes; }
 
   /** The close code: the peer's, or the one this side sent first. */
-  get closeCode(): number | undefined { return this.code; }
+  get closeCode(): number | undefined { return this.#code; }
 
-  get closeReason(): string | undefined { return this.reason; }
+  get closeReason(): string | undefined { return this.#reason; }
 
   /** Why the socket failed: an error event's error, or StreamBufferFullError. */
-  get error(): unknown { return this.failure; }
+  get error(): unknown { return this.#failure; }
 
   /** Sends one message: a string as text, bytes as binary. Throws
    *  StreamClosedError once the socket is closing or closed, or has thrown
@@ -156,14 +156,14 @@ export class WebSocketSource extends BaseSource {
       if (!this.closed) state = this.socket.readyState;
       if (state === OPEN) this.socket.send(data);
     } catch (error) {
-      this.broke(error);
+      this.#broke(error);
     }
-    this.updateWritable();
+    this.#updateWritable();
     if (state === CONNECTING) {
       throw new Error("WebSocketSource.write: the socket is still connecting; wait for WRITE");
     }
-    if (state !== OPEN || this.ended) {
-      throw new StreamClosedError(`WebSocketSource.write: the socket is closed${this.describeClose()}`, { cause: this.error });
+    if (state !== OPEN || this.#ended) {
+      throw new StreamClosedError(`WebSocketSource.write: the socket is closed${this.#describeClose()}`, { cause: this.error });
     }
   }
 
@@ -182,75 +182,75 @@ export class WebSocketSource extends BaseSource {
         throw new RangeError(`WebSocketSource.close: reason must be at most ${MAX_REASON_BYTES} bytes of UTF-8`);
       }
     }
-    if (this.closedByOwner) return;
+    if (this.#closedByOwner) return;
     try {
       if (this.socket.readyState < CLOSING) this.socket.close(code, reason);
     } catch (error) {
       // Browsers and Node's WebSocket refuse 1001-2999 from script: their
       // own error, and nothing is closed. Any other throw breaks the source.
       if (code! > 1000 && code! < 3000) throw error;
-      this.broke(error);
+      this.#broke(error);
     }
-    this.closedByOwner = true;
-    this.stopWaitingForClose();
-    this.code ??= code ?? 1000;
-    this.reason ??= reason ?? "";
-    this.messages.clear();
-    this.ended = true;
-    this.stopPolling();
+    this.#closedByOwner = true;
+    this.#stopWaitingForClose();
+    this.#code ??= code ?? 1000;
+    this.#reason ??= reason ?? "";
+    this.#messages.clear();
+    this.#ended = true;
+    this.#stopPolling();
     this.unmarkAll();
-    this.unlisten();
+    this.#unlisten();
   }
 
   /** True once the owner closed it or the socket closed. */
-  get closed(): boolean { return this.closedByOwner || this.ended; }
+  get closed(): boolean { return this.#closedByOwner || this.#ended; }
 
   protected override interestUpdated(): void {
-    this.updateWritable();
+    this.#updateWritable();
   }
 
   /** The socket threw: it cannot be trusted any more, so the source ends as
    *  on a failure (the socket is asked to close with 1011, or 4011), unless
    *  it is ending already (the first reason stands). */
-  private broke(thrown: unknown): void {
-    if (this.ended) return;
-    this.fail(CLOSE_UNEXPECTED, "the socket threw", new Error("WebSocketSource: the socket threw", { cause: thrown }));
+  #broke(thrown: unknown): void {
+    if (this.#ended) return;
+    this.#fail(CLOSE_UNEXPECTED, "the socket threw", new Error("WebSocketSource: the socket threw", { cause: thrown }));
   }
 
   /** A listener that never throws: a throw would land in the socket's own
    *  dispatch (an uncaught exception), far from any call of the user's. */
-  private listener<E>(body: (event: E) => void): (event: E) => void {
+  #listener<E>(body: (event: E) => void): (event: E) => void {
     return (event) => {
       try {
         body(event);
       } catch (error) {
-        this.broke(error);
+        this.#broke(error);
       }
     };
   }
 
-  private readonly onMessage = this.listener((event: { data: unknown }): void => {
-    if (this.ended) return; // after an overflow, until the close completes
+  readonly #onMessage = this.#listener((event: { data: unknown }): void => {
+    if (this.#ended) return; // after an overflow, until the close completes
     const message = toMessage(event.data);
     if (message === undefined) {
-      return this.fail(1003, "unsupported data", new TypeError(`WebSocketSource: a message arrived as ${describe(event.data)}`));
+      return this.#fail(1003, "unsupported data", new TypeError(`WebSocketSource: a message arrived as ${describe(event.data)}`));
     }
     const size = sizeOf(message);
-    if (this.messages.bytes + size > this.maxBufferBytes) {
+    if (this.#messages.bytes + size > this.maxBufferBytes) {
       const reason = `receive buffer full (maxBufferBytes ${this.maxBufferBytes})`;
-      return this.fail(CLOSE_TOO_BIG, reason, new StreamBufferFullError(
+      return this.#fail(CLOSE_TOO_BIG, reason, new StreamBufferFullError(
         `WebSocketSource: a ${size}-byte message would take the unread messages past maxBufferBytes (${this.maxBufferBytes}); the socket was closed`,
       ));
     }
-    this.messages.push(message, size);
+    this.#messages.push(message, size);
     this.markReady(READ);
   });
 
-  private readonly onOpen = (): void => { this.updateWritable(); }; // guarded there
+  readonly #onOpen = (): void => { this.#updateWritable(); }; // guarded there
 
-  private readonly onClose = this.listener((event: { code?: number; reason?: string }): void => {
-    this.stopWaitingForClose();
-    this.end(event.code, event.reason ?? "", this.error);
+  readonly #onClose = this.#listener((event: { code?: number; reason?: string }): void => {
+    this.#stopWaitingForClose();
+    this.#end(event.code, event.reason ?? "", this.error);
   });
 
   /** An error event is followed by a close event, in the same task in
@@ -259,26 +259,26 @@ export class WebSocketSource extends BaseSource {
    *  connection: a host timer (the next macrotask, after the task that fired
    *  `error`) ends the source with 1006, the code RFC 6455 (7.1.5) gives a
    *  connection that closed without a close frame. */
-  private readonly onSocketError = this.listener((event: { error?: unknown; message?: string }): void => {
-    if (this.ended || this.closeWait !== undefined) return;
+  readonly #onSocketError = this.#listener((event: { error?: unknown; message?: string }): void => {
+    if (this.#ended || this.#closeWait !== undefined) return;
     const error = event.error ?? new Error(`WebSocketSource: ${event.message || "the socket failed"}`);
-    this.failure = error;
-    this.closeWait = setTimeout(() => {
-      this.closeWait = undefined;
-      this.end(CLOSE_ABNORMAL, "", error);
+    this.#failure = error;
+    this.#closeWait = setTimeout(() => {
+      this.#closeWait = undefined;
+      this.#end(CLOSE_ABNORMAL, "", error);
     }, 0);
   });
 
-  private stopWaitingForClose(): void {
-    if (this.closeWait === undefined) return;
-    clearTimeout(this.closeWait);
-    this.closeWait = undefined;
+  #stopWaitingForClose(): void {
+    if (this.#closeWait === undefined) return;
+    clearTimeout(this.#closeWait);
+    this.#closeWait = undefined;
   }
 
   /** Closes the socket from this side because of `error`, with `code` (or
    *  its 4xxx twin where the platform refuses it) and `reason`. */
-  private fail(code: number, reason: string, error: Error): void {
-    this.failure = error;
+  #fail(code: number, reason: string, error: Error): void {
+    this.#failure = error;
     try {
       this.socket.close(code, reason);
     } catch {
@@ -289,90 +289,90 @@ export class WebSocketSource extends BaseSource {
         code = CLOSE_ABNORMAL; // no close frame was sent (RFC 6455 7.1.5)
       }
     }
-    this.end(code, reason, error);
+    this.#end(code, reason, error);
   }
 
   /** No more messages: report ERROR now, or after the last unread one. */
-  private end(code: number | undefined, reason: string, error: unknown): void {
-    if (this.closedByOwner) return;
-    if (!this.ended) {
-      this.ended = true;
-      this.code = code;
-      this.reason = reason;
-      this.failure = error;
+  #end(code: number | undefined, reason: string, error: unknown): void {
+    if (this.#closedByOwner) return;
+    if (!this.#ended) {
+      this.#ended = true;
+      this.#code = code;
+      this.#reason = reason;
+      this.#failure = error;
     }
     try {
-      if (this.socket.readyState === CLOSED) this.unlisten();
+      if (this.socket.readyState === CLOSED) this.#unlisten();
     } catch {
       // The source has ended: a socket that throws here can tell it nothing more.
     }
-    this.stopPolling();
+    this.#stopPolling();
     this.unmarkReady(WRITE);
-    if (this.messages.length === 0) this.reportError();
+    if (this.#messages.length === 0) this.reportError();
   }
 
   /** Under guard: it reads the socket, for its listeners, the loop's hook
    *  and poll, write() and the constructor. */
-  private updateWritable(): void {
+  #updateWritable(): void {
     let writable: boolean;
     try {
-      if (this.closed || this.socket.readyState !== OPEN) return this.stopPolling();
+      if (this.closed || this.socket.readyState !== OPEN) return this.#stopPolling();
       // Workers' sockets have no bufferedAmount (workerd issue 988): open is writable.
       writable = (this.socket.bufferedAmount ?? 0) <= this.lowWaterMark;
     } catch (error) {
-      return this.broke(error);
+      return this.#broke(error);
     }
     if (writable) {
       this.markReady(WRITE);
-      this.stopPolling();
+      this.#stopPolling();
       return;
     }
     this.unmarkReady(WRITE);
-    if ((this.interest & WRITE) === 0) return this.stopPolling();
-    this.startPolling();
+    if ((this.interest & WRITE) === 0) return this.#stopPolling();
+    this.#startPolling();
   }
 
-  private startPolling(): void {
+  #startPolling(): void {
     const loop = this.attachedLoop;
-    if (this.poll !== undefined || loop === undefined) return;
-    this.poll = loop.callLater(this.pollMs, this.onPoll);
-    this.pollLoop = loop;
+    if (this.#poll !== undefined || loop === undefined) return;
+    this.#poll = loop.callLater(this.#pollMs, this.#onPoll);
+    this.#pollLoop = loop;
   }
 
-  private readonly onPoll = (): void => {
-    this.poll = undefined;
-    this.pollMs = Math.min(this.pollMs * 2, LAST_POLL_MS);
-    this.updateWritable();
+  readonly #onPoll = (): void => {
+    this.#poll = undefined;
+    this.#pollMs = Math.min(this.#pollMs * 2, LAST_POLL_MS);
+    this.#updateWritable();
   };
 
-  private stopPolling(): void {
-    this.pollMs = FIRST_POLL_MS;
-    if (this.poll === undefined) return;
-    this.pollLoop?.removeTimeout(this.poll);
-    this.pollLoop = undefined;
-    this.poll = undefined;
+  #stopPolling(): void {
+    this.#pollMs = FIRST_POLL_MS;
+    if (this.#poll === undefined) return;
+    this.#pollLoop?.removeTimeout(this.#poll);
+    this.#pollLoop = undefined;
+    this.#poll = undefined;
   }
 
   /** Adds this source's listeners to the socket, or removes them. */
-  private listen(method: "addEventListener" | "removeEventListener"): void {
-    this.socket[method]("message", this.onMessage);
-    this.socket[method]("close", this.onClose);
-    this.socket[method]("error", this.onSocketError);
-    this.socket[method]("open", this.onOpen);
+  #listen(method: "addEventListener" | "removeEventListener"): void {
+    this.socket[method]("message", this.#onMessage);
+    this.socket[method]("close", this.#onClose);
+    this.socket[method]("error", this.#onSocketError);
+    this.socket[method]("open", this.#onOpen);
   }
 
   /** Removes the listeners, for a source that is done; a socket that throws
    *  keeps them, and they do nothing once the source has ended. */
-  private unlisten(): void {
+  #unlisten(): void {
     try {
-      this.listen("removeEventListener");
+      this.#listen("removeEventListener");
     } catch {
       // see above
     }
   }
 
-  private describeClose(): string {
-    if (this.code === undefined) return "";
+  #describeClose(): string {
+    if (this.#code === undefined) return "";
     return ` (code ${this.closeCode}${this.closeReason ? `: ${this.closeReason}` : ""})`;
   }
 }

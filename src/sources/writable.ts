@@ -23,12 +23,12 @@ import { StreamClosedError } from "./errors.js";
 import { BaseSource, ignore } from "./source.js";
 
 export class WritableSink<W = Uint8Array> extends BaseSource {
-  private failure: unknown;
+  #failure: unknown;
 
-  private readonly writer: WritableStreamDefaultWriter<W>;
-  private failed = false;
-  private closing: Promise<void> | undefined;
-  private waitingForReady = false;
+  readonly #writer: WritableStreamDefaultWriter<W>;
+  #failed = false;
+  #closing: Promise<void> | undefined;
+  #waitingForReady = false;
 
   constructor(stream: WritableStream<W>) {
     super("WritableSink");
@@ -38,78 +38,78 @@ export class WritableSink<W = Uint8Array> extends BaseSource {
     // The platform refuses a locked stream, and one it did not make (an
     // object made from the prototype; in browsers, a Proxy): its error is the cause.
     try {
-      this.writer = new WritableStreamDefaultWriter(stream);
+      this.#writer = new WritableStreamDefaultWriter(stream);
     } catch (cause) {
       throw new TypeError("WritableSink: stream is locked (already being written), or not one the platform can write to", { cause });
     }
-    this.writer.closed.then(undefined, this.onFailure);
-    this.updateWritable();
+    this.#writer.closed.then(undefined, this.#onFailure);
+    this.#updateWritable();
   }
 
   /** Why the stream failed, once it has. */
-  get error(): unknown { return this.failure; }
+  get error(): unknown { return this.#failure; }
 
   /** The stream's desiredSize: room left under its high-water mark (0 or
    *  less: full; null once it has failed). */
-  get desiredSize(): number | null { return this.writer.desiredSize; }
+  get desiredSize(): number | null { return this.#writer.desiredSize; }
 
   /** Hands `chunk` to the stream. A failure shows as ERROR, not as a throw
    *  here; writing after close() or a failure throws StreamClosedError. */
   write(chunk: W): void {
     if (chunk === undefined) throw new TypeError("WritableSink.write: chunk must not be undefined");
-    if (this.closing !== undefined || this.failed) {
-      throw new StreamClosedError(`WritableSink.write: the stream is ${this.failed ? "failed" : "closed"}`, { cause: this.error });
+    if (this.#closing !== undefined || this.#failed) {
+      throw new StreamClosedError(`WritableSink.write: the stream is ${this.#failed ? "failed" : "closed"}`, { cause: this.error });
     }
     try {
-      this.writer.write(chunk).then(undefined, this.onFailure);
+      this.#writer.write(chunk).then(undefined, this.#onFailure);
     } catch (error) {
-      this.onFailure(error);
+      this.#onFailure(error);
     }
-    this.updateWritable();
+    this.#updateWritable();
   }
 
   /** Closes the stream once the chunks already written have been taken;
    *  the promise settles then (rejecting if the stream fails first). */
   close(): Promise<void> {
-    if (this.closing === undefined) {
+    if (this.#closing === undefined) {
       this.unmarkAll();
       try {
-        this.closing = this.failed ? Promise.reject(this.error) : this.writer.close();
+        this.#closing = this.#failed ? Promise.reject(this.error) : this.#writer.close();
       } catch (error) {
-        this.closing = Promise.reject(error);
+        this.#closing = Promise.reject(error);
       }
-      this.closing.catch(ignore); // a caller that does not await still sees nothing unhandled
+      this.#closing.catch(ignore); // a caller that does not await still sees nothing unhandled
     }
-    return this.closing;
+    return this.#closing;
   }
 
   /** True once closed or failed. */
-  get closed(): boolean { return this.closing !== undefined || this.failed; }
+  get closed(): boolean { return this.#closing !== undefined || this.#failed; }
 
-  private updateWritable(): void {
+  #updateWritable(): void {
     if (this.closed) return;
     let size: number | null;
     try {
-      size = this.writer.desiredSize;
+      size = this.#writer.desiredSize;
     } catch (error) {
-      return this.onFailure(error);
+      return this.#onFailure(error);
     }
     if (size !== null && size > 0) return this.markReady(WRITE);
     this.unmarkReady(WRITE);
-    if (this.waitingForReady) return;
-    this.waitingForReady = true;
-    this.writer.ready.then(this.onReady, ignore); // a failure arrives through `closed`
+    if (this.#waitingForReady) return;
+    this.#waitingForReady = true;
+    this.#writer.ready.then(this.#onReady, ignore); // a failure arrives through `closed`
   }
 
-  private readonly onReady = (): void => {
-    this.waitingForReady = false;
-    this.updateWritable();
+  readonly #onReady = (): void => {
+    this.#waitingForReady = false;
+    this.#updateWritable();
   };
 
-  private readonly onFailure = (reason: unknown): void => {
-    if (this.failed || this.closing !== undefined) return;
-    this.failed = true;
-    this.failure = reason;
+  readonly #onFailure = (reason: unknown): void => {
+    if (this.#failed || this.#closing !== undefined) return;
+    this.#failed = true;
+    this.#failure = reason;
     this.unmarkReady(WRITE);
     this.reportError();
   };

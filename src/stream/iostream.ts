@@ -58,16 +58,16 @@ export class IOStream {
   readonly sink: ByteSink | undefined;
   readonly maxBufferSize: number;
 
-  private readonly buffer = new ByteBuffer();
-  private pending: ReadRequest | undefined;
-  private readonly writes: PendingWrite[] = [];
-  private readEnded = false;
-  private isClosed = false;
-  private failure: unknown;
-  private sourceInterest = 0;
-  private sinkInterest = 0;
-  private resolveClosed!: () => void;
-  private readonly stopWatchingLoop: () => void;
+  readonly #buffer = new ByteBuffer();
+  #pending: ReadRequest | undefined;
+  readonly #writes: PendingWrite[] = [];
+  #readEnded = false;
+  #isClosed = false;
+  #failure: unknown;
+  #sourceInterest = 0;
+  #sinkInterest = 0;
+  #resolveClosed!: () => void;
+  readonly #stopWatchingLoop: () => void;
 
   constructor(readonly loop: IOLoop, readonly source: ByteSource, options: IOStreamOptions = {}) {
     if (!isInstance(loop, IOLoop)) throw new TypeError(`IOStream: loop must be an IOLoop, got ${describe(loop)}`);
@@ -87,17 +87,17 @@ export class IOStream {
     // make: say first that it is IOStream that cannot start.
     if (loop.closed) throw new Error("IOStream: the loop is closed");
     if (loop.failed) throw loop.failed;
-    this.closed = new Promise((resolve) => { this.resolveClosed = resolve; });
-    watch(loop, "source", source, this.onEvents);
+    this.closed = new Promise((resolve) => { this.#resolveClosed = resolve; });
+    watch(loop, "source", source, this.#onEvents);
     if (sink !== undefined && sink !== (source as unknown)) {
       try {
-        watch(loop, "sink", sink, this.onEvents);
+        watch(loop, "sink", sink, this.#onEvents);
       } catch (error) {
         loop.removeHandler(source);
         throw error;
       }
     }
-    this.stopWatchingLoop = loop.onFailure((failure) => this.finish(failure, false));
+    this.#stopWatchingLoop = loop.onFailure((failure) => this.#finish(failure, false));
   }
 
   /** Reads up to and including the first `delimiter` (a string is UTF-8).
@@ -111,7 +111,7 @@ export class IOStream {
     checkOptions<{ maxBytes?: number }>("IOStream.readUntil", options, { maxBytes: true });
     const { maxBytes = Infinity } = options;
     if (maxBytes !== Infinity) checkByteCount("IOStream.readUntil", "maxBytes", maxBytes);
-    return this.startRead("readUntil", UNTIL, bytes.slice(), maxBytes, false);
+    return this.#startRead("readUntil", UNTIL, bytes.slice(), maxBytes, false);
   }
 
   /** Reads exactly n bytes; with partial, as soon as at least one byte (and
@@ -122,16 +122,16 @@ export class IOStream {
     const { partial = false } = options;
     checkBoolean("IOStream.readBytes", "partial", partial);
     if (n === 0) {
-      this.checkNoPendingRead("readBytes");
+      this.#checkNoPendingRead("readBytes");
       return Promise.resolve(new Uint8Array(0));
     }
-    return this.startRead("readBytes", BYTES, NO_DELIMITER, n, partial);
+    return this.#startRead("readBytes", BYTES, NO_DELIMITER, n, partial);
   }
 
   /** Reads everything until the source ends or closes (bounded by
    *  maxBufferSize); rejects with StreamClosedError if it failed instead. */
   readUntilClose(): Promise<Uint8Array> {
-    return this.startRead("readUntilClose", UNTIL_CLOSE, NO_DELIMITER, Infinity, false);
+    return this.#startRead("readUntilClose", UNTIL_CLOSE, NO_DELIMITER, Infinity, false);
   }
 
   /** Queues `data` (a string is UTF-8) for the sink; resolves when it has
@@ -141,11 +141,11 @@ export class IOStream {
   write(data: Uint8Array | ArrayBuffer | string): Promise<void> {
     const bytes = toBytes("IOStream.write", "data", data);
     if (this.sink === undefined) throw new Error("IOStream.write: this stream has no sink (pass options.sink)");
-    if (this.isClosed) return Promise.reject(this.closedError("write"));
+    if (this.#isClosed) return Promise.reject(this.#closedError("write"));
     if (bytes.byteLength === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      this.writes.push({ bytes, resolve, reject });
-      this.flushWrites(false); // at once if the sink is ready, as Tornado writes before it waits
+      this.#writes.push({ bytes, resolve, reject });
+      this.#flushWrites(false); // at once if the sink is ready, as Tornado writes before it waits
     });
   }
 
@@ -153,168 +153,168 @@ export class IOStream {
    *  handed), drops unread data and rejects the pending read and queued
    *  writes with StreamClosedError. A second call does nothing. */
   close(): void {
-    this.finish(undefined, false);
+    this.#finish(undefined, false);
   }
 
   /** Bytes read from the source and not yet returned by a read. */
-  get bufferedBytes(): number { return this.buffer.length; }
+  get bufferedBytes(): number { return this.#buffer.length; }
 
   /** Why the stream closed, if it was not a clean end or close(). */
-  get error(): unknown { return this.failure; }
+  get error(): unknown { return this.#failure; }
 
   // ---- reading -------------------------------------------------------------
 
-  private checkNoPendingRead(where: string): void {
-    if (this.pending !== undefined) throw new Error(`IOStream.${where}: another read is pending; wait for it first`);
+  #checkNoPendingRead(where: string): void {
+    if (this.#pending !== undefined) throw new Error(`IOStream.${where}: another read is pending; wait for it first`);
   }
 
-  private startRead(where: string, kind: ReadKind, delimiter: Uint8Array, limit: number, partial: boolean): Promise<Uint8Array> {
-    this.checkNoPendingRead(where);
+  #startRead(where: string, kind: ReadKind, delimiter: Uint8Array, limit: number, partial: boolean): Promise<Uint8Array> {
+    this.#checkNoPendingRead(where);
     return new Promise<Uint8Array>((resolve, reject) => {
-      this.pending = new ReadRequest(kind, delimiter, limit, partial, resolve, reject);
-      if (this.settleFromBuffer()) return;
-      if (this.readEnded) return this.settleAtEnd();
-      this.pull(); // what the source already holds, as Tornado's _try_inline_read
+      this.#pending = new ReadRequest(kind, delimiter, limit, partial, resolve, reject);
+      if (this.#settleFromBuffer()) return;
+      if (this.#readEnded) return this.#settleAtEnd();
+      this.#pull(); // what the source already holds, as Tornado's _try_inline_read
     });
   }
 
-  private readonly onEvents = (target: unknown, events: number): void => {
+  readonly #onEvents = (target: unknown, events: number): void => {
     if (target === this.source) {
-      if ((events & READ) !== 0) this.pull();
-      if ((events & ERROR) !== 0) this.sourceFailed();
+      if ((events & READ) !== 0) this.#pull();
+      if ((events & ERROR) !== 0) this.#sourceFailed();
     }
     if (target === this.sink) {
-      if ((events & WRITE) !== 0) this.flushWrites(true);
-      if ((events & ERROR) !== 0) this.fail(this.sink!.error ?? new StreamClosedError("IOStream: the sink failed"));
+      if ((events & WRITE) !== 0) this.#flushWrites(true);
+      if ((events & ERROR) !== 0) this.#fail(this.sink!.error ?? new StreamClosedError("IOStream: the sink failed"));
     }
   };
 
   /** Moves data from the source into the buffer until the pending read is
    *  served or the source has nothing more for now. */
-  private pull(): void {
-    while (this.pending !== undefined && !this.readEnded) {
+  #pull(): void {
+    while (this.#pending !== undefined && !this.#readEnded) {
       const chunk = this.source.read();
       if (chunk === undefined) break;
-      if (chunk === null) return this.sourceEnded();
+      if (chunk === null) return this.#sourceEnded();
       if (typeof chunk !== "string" && !isInstance(chunk, Uint8Array)) {
-        return this.fail(new TypeError(`IOStream: source.read() gave ${describe(chunk)}, not bytes, a string, null or undefined`));
+        return this.#fail(new TypeError(`IOStream: source.read() gave ${describe(chunk)}, not bytes, a string, null or undefined`));
       }
-      this.buffer.append(typeof chunk === "string" ? encoder.encode(chunk) : chunk);
-      if (this.settleFromBuffer()) break;
-      if (this.buffer.length > this.maxBufferSize) {
-        const where = READ_NAMES[this.pending.kind];
-        return this.fail(new StreamBufferFullError(`IOStream.${where}: the read buffer passed maxBufferSize (${this.maxBufferSize} bytes) before the read could be served`));
+      this.#buffer.append(typeof chunk === "string" ? encoder.encode(chunk) : chunk);
+      if (this.#settleFromBuffer()) break;
+      if (this.#buffer.length > this.maxBufferSize) {
+        const where = READ_NAMES[this.#pending.kind];
+        return this.#fail(new StreamBufferFullError(`IOStream.${where}: the read buffer passed maxBufferSize (${this.maxBufferSize} bytes) before the read could be served`));
       }
     }
-    this.updateInterest();
+    this.#updateInterest();
   }
 
   /** Serves the pending read from the buffer if it can; true if it settled
    *  (served, or failed because it never can be). */
-  private settleFromBuffer(): boolean {
-    const read = this.pending!;
-    const n = read.servable(this.buffer);
+  #settleFromBuffer(): boolean {
+    const read = this.#pending!;
+    const n = read.servable(this.#buffer);
     if (n === NOT_YET) return false;
-    if (n !== TOO_LONG) return this.serve(n);
+    if (n !== TOO_LONG) return this.#serve(n);
     const error = new UnsatisfiableReadError(`IOStream.readUntil: the delimiter did not appear within maxBytes (${read.limit})`);
-    this.pending = undefined;
+    this.#pending = undefined;
     read.reject(error);
-    this.fail(error);
+    this.#fail(error);
     return true;
   }
 
-  private serve(n: number): true {
-    const read = this.pending!;
-    this.pending = undefined;
-    read.resolve(this.buffer.take(n));
+  #serve(n: number): true {
+    const read = this.#pending!;
+    this.#pending = undefined;
+    read.resolve(this.#buffer.take(n));
     return true;
   }
 
   /** The source will give nothing more: the pending read fails, except a
    *  readUntilClose after an end that was not a failure, which gets it all. */
-  private settleAtEnd(): void {
-    const read = this.pending;
+  #settleAtEnd(): void {
+    const read = this.#pending;
     if (read === undefined) return;
     if (read.kind === UNTIL_CLOSE && this.error === undefined) {
-      this.serve(this.buffer.length);
+      this.#serve(this.#buffer.length);
       return;
     }
-    this.pending = undefined;
-    read.reject(this.closedError(READ_NAMES[read.kind]));
+    this.#pending = undefined;
+    read.reject(this.#closedError(READ_NAMES[read.kind]));
   }
 
   /** read() gave null: a clean end. */
-  private sourceEnded(): void {
-    this.readEnded = true;
-    if (this.sink === undefined || this.sink === (this.source as unknown)) return this.finish(undefined, true);
-    this.settleAtEnd();
-    this.updateInterest();
+  #sourceEnded(): void {
+    this.#readEnded = true;
+    if (this.sink === undefined || this.sink === (this.source as unknown)) return this.#finish(undefined, true);
+    this.#settleAtEnd();
+    this.#updateInterest();
   }
 
-  private sourceFailed(): void {
-    this.finish(this.source.error, true);
+  #sourceFailed(): void {
+    this.#finish(this.source.error, true);
   }
 
   // ---- writing -------------------------------------------------------------
 
   /** Hands queued writes to the sink while it says it is WRITE-ready. A
    *  sink that cannot say (no readyEvents) takes one per WRITE event. */
-  private flushWrites(onWriteEvent: boolean): void {
+  #flushWrites(onWriteEvent: boolean): void {
     const sink = this.sink!;
     let allowed = onWriteEvent;
-    while (this.writes.length > 0) {
+    while (this.#writes.length > 0) {
       const ready = sink.readyEvents;
       if (ready === undefined ? !allowed : (ready & WRITE) === 0) break;
       allowed = false;
-      const write = this.writes.shift()!;
+      const write = this.#writes.shift()!;
       try {
         sink.write(write.bytes);
       } catch (error) {
         write.reject(error);
-        return this.fail(error);
+        return this.#fail(error);
       }
       write.resolve();
     }
-    this.updateInterest();
+    this.#updateInterest();
   }
 
   // ---- ending --------------------------------------------------------------
 
-  private fail(error: unknown): void {
-    this.finish(error, false);
+  #fail(error: unknown): void {
+    this.#finish(error, false);
   }
 
   /** Closes the stream once: releases the source and sink, settles what is
    *  pending. keepBuffer: the peer ended it, so reads are still served from
    *  what arrived before. */
-  private finish(error: unknown, keepBuffer: boolean): void {
-    if (this.isClosed) return;
-    this.isClosed = true;
-    this.readEnded = true;
-    this.failure = error;
-    this.stopWatchingLoop();
+  #finish(error: unknown, keepBuffer: boolean): void {
+    if (this.#isClosed) return;
+    this.#isClosed = true;
+    this.#readEnded = true;
+    this.#failure = error;
+    this.#stopWatchingLoop();
     this.loop.removeHandler(this.source);
     if (this.sink !== undefined) this.loop.removeHandler(this.sink);
-    if (!keepBuffer) this.buffer.clear();
-    if (this.pending !== undefined) {
-      if (keepBuffer && !this.settleFromBuffer()) this.settleAtEnd();
-      else if (!keepBuffer) this.pending.reject(this.rejection(error, "read"));
-      this.pending = undefined;
+    if (!keepBuffer) this.#buffer.clear();
+    if (this.#pending !== undefined) {
+      if (keepBuffer && !this.#settleFromBuffer()) this.#settleAtEnd();
+      else if (!keepBuffer) this.#pending.reject(this.#rejection(error, "read"));
+      this.#pending = undefined;
     }
-    for (const write of this.writes.splice(0)) write.reject(this.rejection(error, "write"));
+    for (const write of this.#writes.splice(0)) write.reject(this.#rejection(error, "write"));
     this.source.close();
     if (this.sink !== undefined && this.sink !== (this.source as unknown)) this.sink.close();
-    this.resolveClosed();
+    this.#resolveClosed();
   }
 
   /** What a pending operation rejects with when the stream closes: the
    *  failure itself if it says more than "closed". */
-  private rejection(error: unknown, where: string): unknown {
+  #rejection(error: unknown, where: string): unknown {
     if (error instanceof StreamBufferFullError || error instanceof LoopFailedError) return error;
-    return this.closedError(where);
+    return this.#closedError(where);
   }
 
-  private closedError(where: string): StreamClosedError {
+  #closedError(where: string): StreamClosedError {
     const code = (this.source as { closeCode?: unknown }).closeCode;
     const reason = (this.source as { closeReason?: unknown }).closeReason;
     const why = typeof code === "number" ? ` (WebSocket close ${code}${reason ? `: ${String(reason)}` : ""})`
@@ -325,19 +325,19 @@ export class IOStream {
   /** Tells the loop what the stream waits for: READ while a read is
    *  pending, WRITE while writes are queued (one interest when the source is
    *  also the sink). */
-  private updateInterest(): void {
-    if (this.isClosed) return;
-    const read = this.pending !== undefined && !this.readEnded ? READ : 0;
-    const write = this.writes.length > 0 ? WRITE : 0;
+  #updateInterest(): void {
+    if (this.#isClosed) return;
+    const read = this.#pending !== undefined && !this.#readEnded ? READ : 0;
+    const write = this.#writes.length > 0 ? WRITE : 0;
     if (this.sink === (this.source as unknown)) {
-      this.sourceInterest = this.want(this.source, read | write, this.sourceInterest);
+      this.#sourceInterest = this.#want(this.source, read | write, this.#sourceInterest);
       return;
     }
-    this.sourceInterest = this.want(this.source, read, this.sourceInterest);
-    if (this.sink !== undefined) this.sinkInterest = this.want(this.sink, write, this.sinkInterest);
+    this.#sourceInterest = this.#want(this.source, read, this.#sourceInterest);
+    if (this.sink !== undefined) this.#sinkInterest = this.#want(this.sink, write, this.#sinkInterest);
   }
 
-  private want(target: unknown, events: number, current: number): number {
+  #want(target: unknown, events: number, current: number): number {
     if (events !== current) this.loop.updateHandler(target, events);
     return events;
   }

@@ -14,7 +14,7 @@ export const TOO_LONG = -2;
 
 export class ReadRequest {
   /** A readUntil resumes its search here: no match starts before it. */
-  private scanFrom = 0;
+  #scanFrom = 0;
 
   constructor(
     readonly kind: ReadKind,
@@ -34,11 +34,11 @@ export class ReadRequest {
       return length >= this.limit || (this.partial && length > 0) ? Math.min(length, this.limit) : NOT_YET;
     }
     if (this.kind === UNTIL_CLOSE) return NOT_YET;
-    const at = buffer.indexOf(this.delimiter, this.scanFrom);
+    const at = buffer.indexOf(this.delimiter, this.#scanFrom);
     if (at !== -1) return at + this.delimiter.length <= this.limit ? at + this.delimiter.length : TOO_LONG;
     // Any later match would end past the bytes already here.
     if (length >= this.limit) return TOO_LONG;
-    this.scanFrom = Math.max(0, length - this.delimiter.length + 1);
+    this.#scanFrom = Math.max(0, length - this.delimiter.length + 1);
     return NOT_YET;
   }
 }
