@@ -13,9 +13,18 @@
 // until the next runIteration (or reset) releases it, so the host reads the
 // list where it lies and resolves each slot just before its call: nothing the
 // list's calls do can make a slot in it stand for something else.
+//
+// The timeouts may be decided in steps (runIteration, then continueIteration
+// until it returns the list), so that a page is not held for the whole of a
+// burst of due timeouts before its first call: each step takes at most
+// `limit` of them. Nothing on the list runs before the last step, and a timer
+// scheduled or moved between steps is left for the next iteration
+// (timerNextDecided), so a list decided in steps is the list decided at once.
+// The header's counts are kept current after every step, so that a reset
+// between steps releases what the steps took.
 
 import { callbackCount, callbackTake, callbackRelease } from "./callbacks";
-import { timerPopDue, timerRelease, timerClaim } from "./timers";
+import { timerRelease, timerClaim, timerDecisionBegin, timerNextDecided, timerDecisionPause } from "./timers";
 import { sourceListedCount, sourceListHead, sourceListNext, sourceEvents, sourceReleaseRemoved } from "./sources";
 import { growBlock, nextCapacity } from "./memory";
 
@@ -24,8 +33,10 @@ export const LIST_HEADER_WORDS: i32 = 3;
 let list: usize = 0;
 let listCapacity: i32 = 0; // in words
 let length: i32 = LIST_HEADER_WORDS;
+let deciding: bool = false;
+let decisionNow: f64 = 0;
 
-@inline function append(word: i32): void {
+function append(word: i32): void {
   if (length == listCapacity) {
     const grown = nextCapacity(listCapacity, length + 1);
     list = growBlock(list, grown, 4);
@@ -41,6 +52,7 @@ let length: i32 = LIST_HEADER_WORDS;
  *  (unless refreshed back into the store) and the sources removed since. */
 export function releaseList(): void {
   timerClaim(-1);
+  deciding = false;
   if (listCapacity == 0) return;
   const callbacks = word(0), timeouts = word(1);
   let w = LIST_HEADER_WORDS;
@@ -52,31 +64,46 @@ export function releaseList(): void {
   sourceReleaseRemoved();
 }
 
-/** Called by the host once per iteration, with the loop's time. Returns the
- *  address of the list, valid until the next runIteration or reset (memory
- *  may grow meanwhile: the address stays, the host's view must not). */
-export function runIteration(now: f64): usize {
+/** Called by the host once per iteration, with the loop's time: starts
+ *  deciding the iteration, taking at most `limit` timeouts (see above).
+ *  Returns the address of the list once it is decided, valid until the next
+ *  runIteration or reset (memory may grow meanwhile: the address stays, the
+ *  host's view must not); 0 while timeouts remain to take. */
+export function runIteration(now: f64, limit: i32): usize {
   if (listCapacity == 0) list = growBlock(0, listCapacity = 64, 4);
   releaseList();
   length = LIST_HEADER_WORDS;
-
   const callbacks = callbackCount();
   for (let i = 0; i < callbacks; i++) append(callbackTake());
+  store<i32>(list, callbacks);
+  deciding = true;
+  decisionNow = now;
+  timerDecisionBegin();
+  return continueIteration(limit);
+}
 
-  let timeouts = 0;
-  for (let slot = timerPopDue(now); slot >= 0; slot = timerPopDue(now)) {
+/** Called by the host after runIteration returned 0: the next step of the
+ *  decision, as runIteration. After the last step, returns the list again. */
+export function continueIteration(limit: i32): usize {
+  if (!deciding) return list;
+  let timeouts = word(1);
+  let taken = 0;
+  for (; taken < limit; taken++) {
+    const slot = timerNextDecided(decisionNow);
+    if (slot < 0) break;
     append(slot);
     timeouts++;
   }
+  timerDecisionPause();
+  store<i32>(list, timeouts, 4);
+  if (taken == limit) return 0; // perhaps more: the next step will tell
 
+  deciding = false;
   const sources = sourceListedCount();
   for (let slot = sourceListHead(); slot >= 0; slot = sourceListNext(slot)) {
     append(slot);
     append(sourceEvents(slot));
   }
-
-  store<i32>(list, callbacks);
-  store<i32>(list, timeouts, 4);
   store<i32>(list, sources, 8);
   return list;
 }

@@ -16,5 +16,5 @@ export {
   sourceAdd, sourceRemove, sourceSetInterest, sourceSetReady, sourceClearReady,
   sourceListedCount, ERR_BAD_SOURCE, ERR_BAD_EVENTS,
 } from "./sources";
-export { runIteration, LIST_HEADER_WORDS } from "./dispatch";
+export { runIteration, continueIteration, LIST_HEADER_WORDS } from "./dispatch";
 export { reset } from "./lifecycle";

@@ -93,6 +93,12 @@ let lane: u32 = 0;
 let firing: i32 = NO_SLOT; // the SPENT slot whose call is running, if any
 let scratch: usize = 0; // u64 per pending timer, for renumber
 let scratchCapacity: i32 = 0;
+/** The sequence number at which the current iteration's decision began:
+ *  timers scheduled or moved since are not that iteration's. */
+let decisionStart: u32 = 0;
+let aside: usize = 0; // i32 per timer timerNextDecided set aside in one step
+let asideCount: i32 = 0;
+let asideCapacity: i32 = 0;
 
 @inline function idOf(slot: i32): f64 {
   return <f64>(<u64>generationOf(slot) * LANES + lane) * SLOT_SCALE + <f64>slot;
@@ -166,13 +172,16 @@ function renumber(): void {
     n++;
   }
   sortU64(scratch, n);
+  let start: u32 = 0; // the decision's start, in the new numbers
   for (let i = 0; i < n; i++) {
+    if (<u32>(load<u64>(scratch + (<usize>i << 3)) >> 32) < decisionStart) start = <u32>(i + 1);
     const slot = <i32>load<u32>(scratch + (<usize>i << 3));
     setSequence(slot, <u32>i);
     // Same order as before: the heap only takes the new tie.
     if (heapPositionOf(slot) >= 0) heapUpdate(slot, deadlineOf(slot), <u32>i);
   }
   sequence = <u32>n;
+  decisionStart = start;
 }
 
 /** The next sequence number. */
@@ -324,6 +333,44 @@ export function timerPopDue(now: f64): i32 {
   pending--;
   reserved++;
   return slot;
+}
+
+/** Called by runIteration when it starts deciding an iteration. */
+export function timerDecisionBegin(): void {
+  decisionStart = sequence;
+}
+
+/** Called by runIteration: like timerPopDue, but only for timers scheduled
+ *  (or last moved) before the decision began. A decision made in steps lets
+ *  the host run between them, and what it schedules then, even with a
+ *  deadline already past, is the next iteration's, as it would be had the
+ *  whole decision been made at once: such a timer is set aside until
+ *  timerDecisionPause. */
+export function timerNextDecided(now: f64): i32 {
+  let slot = timerPopDue(now);
+  while (slot >= 0 && sequenceOf(slot) >= decisionStart) {
+    if (asideCount == asideCapacity) {
+      asideCapacity = asideCapacity == 0 ? 16 : asideCapacity * 2;
+      aside = growBlock(aside, asideCapacity, 4);
+    }
+    store<i32>(aside + (<usize>asideCount << 2), slot);
+    asideCount++;
+    slot = timerPopDue(now);
+  }
+  return slot;
+}
+
+/** Called by runIteration at the end of each step of a decision, before the
+ *  host runs anything: the timers set aside are pending again, in the heap
+ *  (their ticks have come). */
+export function timerDecisionPause(): void {
+  for (let i = 0; i < asideCount; i++) {
+    const slot = load<i32>(aside + (<usize>i << 2));
+    reserved--;
+    pending++;
+    place(slot);
+  }
+  asideCount = 0;
 }
 
 /** Called by the host just before it runs the timeout of a dispatch list

@@ -51,7 +51,8 @@ export interface CoreExports {
   sourceSetReady(slot: number, events: number): number;
   sourceClearReady(slot: number, events: number): number;
   sourceListedCount(): number;
-  runIteration(now: number): number;
+  runIteration(now: number, limit: number): number;
+  continueIteration(limit: number): number;
   reset(): void;
   /** In the debug build only (assembly/debug.ts). */
   checkInvariants?(): number;
@@ -305,16 +306,22 @@ export class Core {
     }
   }
 
-  /** Decides the iteration at `now`: the list's counts are then in
+  /** Decides the iteration at `now` (or, with `more`, takes the next step
+   *  of the decision begun last), taking at most `limit` due timeouts in
+   *  this step. True once the list is decided: its counts are then in
    *  listCallbacks, listTimeouts and listSources, its entries in listWord. */
-  decideIteration(now: number): void {
+  decideIteration(now: number, limit: number, more: boolean): boolean {
     let address: number;
-    try { address = this.#core.runIteration(now); } catch (e) { this.#trap(e); }
+    try {
+      address = more ? this.#core.continueIteration(limit) : this.#core.runIteration(now, limit);
+    } catch (e) { this.#trap(e); }
+    if (address === 0) return false;
     this.#listAddress = (address >> 2) + this.#constants.headerWords;
     const words = this.#view();
     this.listCallbacks = words[address >> 2]!;
     this.listTimeouts = words[(address >> 2) + 1]!;
     this.listSources = words[(address >> 2) + 2]!;
+    return true;
   }
 
   /** Word i of the current list's entries (after the header): callback

@@ -35,6 +35,11 @@ export interface DispatchOptions {
 }
 
 const noop = (): void => {};
+/** The due timeouts one step of a decision takes: all of them (the core's
+ *  i32 maximum), or, in a sliced loop, a number that takes about a
+ *  millisecond to decide in a page (a step and the slice after it then fit
+ *  well within twice the slice). */
+const ALL = 0x7fffffff, STEP = 2048;
 
 /** Calls onValue with a plain value now, or with what a thenable settles
  *  to; onError with its rejection, or with what reading or calling its
@@ -100,6 +105,8 @@ export class Dispatch {
   /** The next entry of the current list, and the number of entries. */
   #cursor = 0;
   #total = 0;
+  /** True while the core decides a list in steps (a sliced loop). */
+  #deciding = false;
   readonly #handlerArgs: [unknown, number] = [undefined, 0];
   /** Counts timed calls, so that a call can tell a nested one ran. */
   #timedCalls = 0;
@@ -111,19 +118,36 @@ export class Dispatch {
 
   // ---- the list ------------------------------------------------------------
 
-  /** True while a list has entries left to run (a sliced one, between two
-   *  slices). */
-  get listOpen(): boolean { return this.#cursor < this.#total; }
+  /** True while a list is being decided, or has entries left to run (a
+   *  sliced one, between two slices). */
+  get listOpen(): boolean { return this.#deciding || this.#cursor < this.#total; }
 
-  /** Starts on the list the core has just decided. */
-  begin(): void {
-    this.#cursor = 0;
-    this.#total = this.#core.listCallbacks + this.#core.listTimeouts + this.#core.listSources;
+  /** True while a list is decided in steps and the last has not been taken. */
+  get deciding(): boolean { return this.#deciding; }
+
+  /** Decides a new list at the loop's time `now`, or, while one is being
+   *  decided, takes its next step (the core keeps `now`). A sliced loop
+   *  takes a burst of due timeouts a step at a time, so that no task waits
+   *  for the whole of it to be decided: nothing on the list runs until the
+   *  last step (see assembly/dispatch.ts). True once the list is decided; it
+   *  is then ready to run. */
+  decide(now: number): boolean {
+    const core = this.#core, limit = this.#options.sliceMs === Infinity ? ALL : STEP;
+    const done = core.decideIteration(now, limit, this.#deciding);
+    this.#deciding = !done;
+    if (done) {
+      this.#cursor = 0;
+      this.#total = core.listCallbacks + core.listTimeouts + core.listSources;
+    }
+    return done;
   }
 
   /** Forgets the rest of the list (the loop failed: the tables are dropped
    *  and counted as such). */
-  abandon(): void { this.#cursor = this.#total = 0; }
+  abandon(): void {
+    this.#cursor = this.#total = 0;
+    this.#deciding = false;
+  }
 
   /** Runs entries of the list until it ends (true) or the slice is spent
    *  (false), and stops early once the core has failed. */

@@ -437,15 +437,15 @@ export class IOLoop {
   // ---- the iteration ------------------------------------------------------
 
   /** Decides a list (unless a sliced one is still open) and runs it, or its
-   *  next slice; then stops, or arms the next wake-up. */
+   *  next slice; then stops, or arms the next wake-up. A sliced loop may
+   *  decide a list in steps, a task each, before it runs any of it. */
   #iterate(): void {
     const dispatch = this.#dispatch;
     this.#iterationNow = this.time();
     try {
-      if (!dispatch.listOpen) {
-        this.#iterationCount++;
-        this.#core.decideIteration(this.#iterationNow);
-        dispatch.begin();
+      if (!dispatch.listOpen) this.#iterationCount++;
+      if ((!dispatch.listOpen || dispatch.deciding) && !dispatch.decide(this.#iterationNow)) {
+        return this.#wakeUps.queueSlice(); // the next step in a task of its own
       }
       this.#inIteration = true;
       const done = dispatch.runSlice();

@@ -1,8 +1,8 @@
-import { runIteration } from "../../assembly/dispatch";
+import { runIteration, continueIteration } from "../../assembly/dispatch";
 import { callbackAdd, callbackCount } from "../../assembly/callbacks";
 import {
   timerSchedule, timerCancel, timerPendingCount, timerClaim, timerMove, timerRefresh, timerDeadline, timerSetLane,
-  SLOT_BITS, LANE_BITS,
+  timersSkipSequence, SLOT_BITS, LANE_BITS,
 } from "../../assembly/timers";
 import { sourceAdd, sourceSetReady, sourceClearReady, sourceRemove, sourceSetInterest } from "../../assembly/sources";
 import { READ, WRITE, ERROR } from "../../assembly/events";
@@ -20,7 +20,7 @@ describe("dispatch", () => {
   beforeEach(() => { reset(); expect(checkInvariants()).toBe(0); });
 
   it("an empty iteration writes a header of zeros", () => {
-    const list = runIteration(0);
+    const list = runIteration(0, 0x7fffffff);
     expect(callbacksIn(list)).toBe(0);
     expect(timeoutsIn(list)).toBe(0);
     expect(sourcesIn(list)).toBe(0);
@@ -37,7 +37,7 @@ describe("dispatch", () => {
     sourceSetReady(w, READ);
     expect(checkInvariants()).toBe(0);
 
-    const list = runIteration(10);
+    const list = runIteration(10, 0x7fffffff);
     expect(callbacksIn(list)).toBe(2);
     expect(timeoutsIn(list)).toBe(3);
     expect(sourcesIn(list)).toBe(2);
@@ -54,13 +54,83 @@ describe("dispatch", () => {
     expect(checkInvariants()).toBe(0);
   });
 
+  it("decided in steps of `limit` timeouts, the list is the one decided at once, and nothing shows before the last step", () => {
+    const ids: f64[] = [];
+    for (let i = 0; i < 50; i++) ids.push(timerSchedule(<f64>((i * 37) % 50), 0));
+    callbackAdd();
+    const r = sourceAdd(READ);
+    sourceSetReady(r, READ);
+    let list = runIteration(100, 7);
+    let steps = 1;
+    while (list == 0) {
+      expect(checkInvariants()).toBe(0);
+      list = continueIteration(7);
+      steps++;
+    }
+    expect(steps).toBe(8); // 50 timeouts, 7 a step, and the step that finds none left
+    expect(callbacksIn(list)).toBe(1);
+    expect(timeoutsIn(list)).toBe(50);
+    expect(sourcesIn(list)).toBe(1);
+    // deadline k is the timer i with (i * 37) % 50 == k: the list is in deadline order
+    for (let k = 0; k < 50; k++) expect(word(list, 1 + k)).toBe(slotOf(ids[(k * 23) % 50])); // 23 is 37's inverse mod 50
+    expect(continueIteration(7)).toBe(list); // decided: asking again changes nothing
+    expect(checkInvariants()).toBe(0);
+  });
+
+  it("a timeout scheduled or moved between the steps of a decision waits for the next iteration, whatever its deadline", () => {
+    const a = timerSchedule(1, 0), b = timerSchedule(2, 0), c = timerSchedule(3, 0), d = timerSchedule(4, 0);
+    expect(runIteration(10, 2)).toBe(0); // took a and b
+    const late = timerSchedule(0, 0);    // due, but scheduled after the decision began
+    expect(timerMove(d, 0)).toBe(1);     // moved after it began: not this iteration's either
+    expect(timerCancel(c)).toBe(1);      // cancelled before it was taken
+    expect(checkInvariants()).toBe(0);
+    let list = continueIteration(2);
+    while (list == 0) list = continueIteration(2);
+    expect(timeoutsIn(list)).toBe(2);
+    expect(word(list, 0)).toBe(slotOf(a));
+    expect(word(list, 1)).toBe(slotOf(b));
+    expect(checkInvariants()).toBe(0);
+    const next = runIteration(10, 0x7fffffff);
+    expect(timeoutsIn(next)).toBe(2);
+    expect(word(next, 0)).toBe(slotOf(late)); // (0, its sequence) before (0, d's later one)
+    expect(word(next, 1)).toBe(slotOf(d));
+    expect(checkInvariants()).toBe(0);
+  });
+
+  it("the sequence numbers renumbered between two steps still tell which timeouts came after the decision began", () => {
+    const a = timerSchedule(1, 0), b = timerSchedule(2, 0), c = timerSchedule(3, 0);
+    expect(runIteration(10, 1)).toBe(0); // took a
+    timersSkipSequence(0xffffffff);
+    const late = timerSchedule(0, 0);    // renumbers b, c (and the decision's start) first
+    let list = continueIteration(1);
+    while (list == 0) list = continueIteration(1);
+    expect(timeoutsIn(list)).toBe(3);
+    expect(word(list, 0)).toBe(slotOf(a));
+    expect(word(list, 1)).toBe(slotOf(b));
+    expect(word(list, 2)).toBe(slotOf(c));
+    const next = runIteration(10, 0x7fffffff);
+    expect(timeoutsIn(next)).toBe(1);
+    expect(word(next, 0)).toBe(slotOf(late));
+    expect(checkInvariants()).toBe(0);
+  });
+
+  it("a reset between the steps of a decision releases what the steps took", () => {
+    for (let i = 0; i < 10; i++) timerSchedule(<f64>i, 0);
+    expect(runIteration(100, 3)).toBe(0);
+    reset();
+    expect(checkInvariants()).toBe(0);
+    expect(timerPendingCount()).toBe(0);
+    const list = runIteration(100, 0x7fffffff);
+    expect(timeoutsIn(list)).toBe(0);
+  });
+
   it("snapshots the callbacks: those added after the list was written wait for the next iteration", () => {
     callbackAdd();
-    const first = runIteration(0);
+    const first = runIteration(0, 0x7fffffff);
     expect(callbacksIn(first)).toBe(1);
     const late = callbackAdd(); // as the host does while running the list
     expect(callbackCount()).toBe(1);
-    const second = runIteration(0);
+    const second = runIteration(0, 0x7fffffff);
     expect(callbacksIn(second)).toBe(1);
     expect(word(second, 0)).toBe(late);
     expect(checkInvariants()).toBe(0);
@@ -68,25 +138,25 @@ describe("dispatch", () => {
 
   it("a timeout is listed once: it is removed from the store when it is written", () => {
     timerSchedule(1, 0);
-    expect(timeoutsIn(runIteration(1))).toBe(1);
-    expect(timeoutsIn(runIteration(2))).toBe(0);
+    expect(timeoutsIn(runIteration(1, 0x7fffffff))).toBe(1);
+    expect(timeoutsIn(runIteration(2, 0x7fffffff))).toBe(0);
     expect(checkInvariants()).toBe(0);
   });
 
   it("a timeout scheduled after the list was written, even already due, waits for the next iteration", () => {
     timerSchedule(0, 0);
-    const list = runIteration(5);
+    const list = runIteration(5, 0x7fffffff);
     expect(timeoutsIn(list)).toBe(1);
     timerSchedule(0, 0); // as a firing timeout scheduling another with delay 0
     expect(timerPendingCount()).toBe(1);
-    expect(timeoutsIn(runIteration(5))).toBe(1);
+    expect(timeoutsIn(runIteration(5, 0x7fffffff))).toBe(1);
   });
 
   it("a cancelled timeout is never listed", () => {
     const a = timerSchedule(1, 0);
     const b = timerSchedule(1, 0);
     timerCancel(a);
-    const list = runIteration(1);
+    const list = runIteration(1, 0x7fffffff);
     expect(timeoutsIn(list)).toBe(1);
     expect(word(list, 0)).toBe(slotOf(b));
   });
@@ -94,10 +164,10 @@ describe("dispatch", () => {
   it("a level-ready source is listed in every iteration until its readiness is cleared", () => {
     const s = sourceAdd(READ);
     sourceSetReady(s, READ);
-    expect(sourcesIn(runIteration(0))).toBe(1);
-    expect(sourcesIn(runIteration(0))).toBe(1);
+    expect(sourcesIn(runIteration(0, 0x7fffffff))).toBe(1);
+    expect(sourcesIn(runIteration(0, 0x7fffffff))).toBe(1);
     sourceClearReady(s, READ);
-    expect(sourcesIn(runIteration(0))).toBe(0);
+    expect(sourcesIn(runIteration(0, 0x7fffffff))).toBe(0);
     expect(checkInvariants()).toBe(0);
   });
 
@@ -106,12 +176,12 @@ describe("dispatch", () => {
     sourceSetReady(a, ERROR);
     sourceSetReady(b, READ);
     sourceRemove(b);
-    const list = runIteration(0);
+    const list = runIteration(0, 0x7fffffff);
     expect(sourcesIn(list)).toBe(1);
     expect(word(list, 0)).toBe(a);
     expect(word(list, 1)).toBe(ERROR);
     sourceSetInterest(a, 0);
-    expect(sourcesIn(runIteration(0))).toBe(1);
+    expect(sourcesIn(runIteration(0, 0x7fffffff))).toBe(1);
   });
 
   it("grows the list past its first capacity, keeping every section in order", () => {
@@ -119,7 +189,7 @@ describe("dispatch", () => {
     for (let i = 0; i < 500; i++) callbacks.push(callbackAdd());
     const ids: f64[] = [];
     for (let i = 0; i < 500; i++) ids.push(timerSchedule(<f64>(i % 7), 0));
-    const list = runIteration(10);
+    const list = runIteration(10, 0x7fffffff);
     expect(callbacksIn(list)).toBe(500);
     expect(timeoutsIn(list)).toBe(500);
     let outOfOrder = 0;
@@ -139,7 +209,7 @@ describe("dispatch", () => {
     const s = sourceAdd(READ);
     sourceSetReady(s, READ);
     reset();
-    const list = runIteration(100);
+    const list = runIteration(100, 0x7fffffff);
     expect(callbacksIn(list)).toBe(0);
     expect(timeoutsIn(list)).toBe(0);
     expect(sourcesIn(list)).toBe(0);
@@ -151,7 +221,7 @@ describe("dispatch", () => {
     const t = timerSchedule(0, 0);
     const s = sourceAdd(READ);
     sourceSetReady(s, READ);
-    const list = runIteration(0);
+    const list = runIteration(0, 0x7fffffff);
     expect(timerClaim(word(list, 1))).toBe(1);
     expect(sourceRemove(s)).toBe(1);
     // As the calls of the list would: add one of each kind.
@@ -160,14 +230,14 @@ describe("dispatch", () => {
     expect(slotOf(t2)).not.toBe(slotOf(t));
     expect(s2).not.toBe(s);
     expect(checkInvariants()).toBe(0);
-    runIteration(0); // releases the first list's slots
+    runIteration(0, 0x7fffffff); // releases the first list's slots
     expect(checkInvariants()).toBe(0);
     expect(slotOf(timerSchedule(100, 0))).toBe(slotOf(t));
   });
 
   it("a due timeout cancelled before its turn is not claimed, and its id is spent", () => {
     const a = timerSchedule(1, 1), b = timerSchedule(1, 1);
-    const list = runIteration(1);
+    const list = runIteration(1, 0x7fffffff);
     expect(timerClaim(word(list, 0))).toBe(1);
     expect(timerCancel(b)).toBe(1);  // as a's call would
     expect(timerClaim(word(list, 1))).toBe(0);
@@ -179,7 +249,7 @@ describe("dispatch", () => {
 
   it("a due timeout refreshed before its turn is pending again, not claimed; the running one re-arms itself", () => {
     const a = timerSchedule(5, 5), b = timerSchedule(5, 5);
-    const list = runIteration(5);
+    const list = runIteration(5, 0x7fffffff);
     expect(timerClaim(word(list, 0))).toBe(1);
     expect(timerRefresh(b, 5)).toBe(10);  // an earlier entry defers b
     expect(timerClaim(word(list, 1))).toBe(0);
@@ -193,13 +263,13 @@ describe("dispatch", () => {
 
   it("the timeout whose call is running may refresh itself, keeping its id", () => {
     const a = timerSchedule(5, 5);
-    const list = runIteration(5);
+    const list = runIteration(5, 0x7fffffff);
     expect(timerClaim(word(list, 0))).toBe(1);
     expect(isNaN(timerDeadline(a))).toBe(true);
     expect(timerRefresh(a, 5)).toBe(10);
     expect(timerDeadline(a)).toBe(10);
     expect(timerPendingCount()).toBe(1);
-    runIteration(6);
+    runIteration(6, 0x7fffffff);
     expect(checkInvariants()).toBe(0);
     expect(timerMove(a, 7)).toBe(1); // still the same pending timer after the release
   });

@@ -14,7 +14,7 @@ const EXPORTS = [
   "timerSetLane", "timerSchedule", "timerCancel", "timerRefresh", "timerDeadline", "timerClaim",
   "timerNextDeadline", "timerPendingCount", "callbackAdd", "callbackCount",
   "sourceAdd", "sourceRemove", "sourceSetInterest", "sourceSetReady", "sourceClearReady", "sourceListedCount",
-  "runIteration", "reset", "checkInvariants",
+  "runIteration", "continueIteration", "reset", "checkInvariants",
 ] as const satisfies readonly (keyof CoreExports)[];
 /** What only the debug build exports. */
 const DEBUG_ONLY = ["checkInvariants"];

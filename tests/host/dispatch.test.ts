@@ -270,6 +270,37 @@ describe("slices (sliceMs)", () => {
     expect(loop.stats().slices).toBeGreaterThan(0);
   });
 
+  it("a burst of due timeouts is decided in steps, a task each: none runs before the last, and what the host does between steps waits for the list", async () => {
+    const clock = new TickingClock();
+    const loop = await createLoop({ clock, sliceMs: 2 });
+    const stopped = loop.start();
+    await clock.advance(0);
+    const ran: number[] = [];
+    for (let i = 0; i < 5000; i++) loop.callLater(0, () => ran.push(i));
+    let called = false;
+    loop.addCallback(() => { called = true; }); // wakes the loop in a macrotask; first on the list
+    // A host task queued after the loop's wake-up: it runs after the first
+    // step of the decision (a step takes 2,048 timeouts).
+    let calledBefore: boolean | undefined, late = false;
+    clock.queueMacrotask(() => {
+      calledBefore = called;
+      loop.callLater(-1, () => { late = true; }); // due, but scheduled after the decision began
+      loop.stop();                                // waits for the list
+    });
+    clock.step = 1;
+    for (let i = 0; i < 200 && loop.running; i++) await clock.advance(0);
+    clock.step = 0;
+    await stopped;
+    expect(calledBefore).toBe(false);
+    expect(ran).toEqual([...Array(5000).keys()]);
+    expect(late).toBe(false);
+    expect(loop.stats().pendingTimeouts).toBe(1);
+    expect(loop.stats().iterations).toBe(2); // the one at start, then the burst's
+    loop.checkInvariants();
+    await loop.run(() => {});
+    expect(late).toBe(true);
+  });
+
   it("sliceMs must be a positive number of milliseconds, or Infinity", async () => {
     for (const bad of [0, -1, NaN, "8"]) {
       await expect(createLoop({ sliceMs: bad as number })).rejects.toThrow(/IOLoop.create: sliceMs must be a positive/);
