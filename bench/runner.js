@@ -17,6 +17,9 @@ import { withBenchPage } from "./page.js";
 import { header, renderTables } from "./table.js";
 
 const quick = process.env.BENCH_QUICK === "1";
+/** BENCH_ONLY=a,b: only those workloads (a suite that knows the option),
+ *  written to <file>.only.tmp, never over the committed results. */
+const only = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(",") : undefined;
 
 /** Runs `suite` in this process. `script` and `npmScript` name the caller
  *  in the message shown when Node was started without --expose-gc. */
@@ -36,7 +39,7 @@ export async function runInNode(suite, { script, npmScript }) {
       memory: () => { const m = process.memoryUsage(); return { heap: m.heapUsed, external: m.external }; },
       log: (line) => console.error(`  ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s  ${line}`),
     };
-    return run(env, wasm, { quick, ...suite.options });
+    return run(env, wasm, { quick, only, ...suite.options });
   });
 }
 
@@ -49,7 +52,7 @@ export async function runInChromium(suite) {
     "/core.wasm": { type: "application/wasm", body: readFileSync(suite.wasm) },
   };
   await withBenchPage(files, (page, runtime) => record(suite, runtime, () =>
-    page.evaluate(async ({ exportName, quick }) => {
+    page.evaluate(async ({ exportName, quick, only }) => {
       if (!crossOriginIsolated) throw new Error("bench page is not cross-origin isolated");
       const run = (await import("/suite.js"))[exportName];
       const wasm = new Uint8Array(await (await fetch("/core.wasm")).arrayBuffer());
@@ -59,8 +62,8 @@ export async function runInChromium(suite) {
         cpuMs: () => benchTaskMs(),
         log: (line) => console.log(line),
       };
-      return run(env, wasm, { quick });
-    }, { exportName: suite.exportName, quick })));
+      return run(env, wasm, { quick, only });
+    }, { exportName: suite.exportName, quick, only })));
 }
 
 /** Prints the header, measures (`measure()` resolves to the rows), prints
@@ -85,6 +88,6 @@ async function record(suite, runtime, measure) {
   console.log(`\n${suite.targets(rows)}`);
   console.log(`\n${meta.seconds} s; load average (1 min) at the end: ${meta.loadAfter.toFixed(1)}`);
   mkdirSync("bench/results", { recursive: true });
-  const path = `bench/results/${suite.file}${quick ? ".quick.tmp" : ".json"}`;
+  const path = `bench/results/${suite.file}${quick ? ".quick.tmp" : only ? ".only.tmp" : ".json"}`;
   writeFileSync(path, JSON.stringify({ meta, rows }, null, 2) + "\n");
 }
