@@ -19,8 +19,8 @@ const TABLES = [
     ["fire", "N=1e+6", "the same, N = 1e6"],
     ["cancel + schedule", "K=1e+5 live", "cancel + schedule a replacement, 1e5 live"],
     ["re-arm", "K=1e+5 live", "re-arm, 1e5 live"],
-    ["new loop", "100 open at once", "a new loop with a new core (100 open at once), µs"],
-    ["new loop", "one at a time", "a new loop with a pooled core (one at a time), µs"],
+    ["new loop", "100 open at once", "a new loop with a new core (100 open at once)"],
+    ["new loop", "one at a time", "a new loop with a pooled core (one at a time)"],
   ],
   [
     ["callbacks", "a batch of 1e+6", "callbacks, a batch of 1e6"],
