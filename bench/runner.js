@@ -20,6 +20,8 @@ const quick = process.env.BENCH_QUICK === "1";
 /** BENCH_ONLY=a,b: only those workloads (a suite that knows the option),
  *  written to <file>.only.tmp, never over the committed results. */
 const only = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(",") : undefined;
+/** BENCH_PEERS=a,b: only those timer peers (by name), written likewise. */
+const peers = process.env.BENCH_PEERS ? process.env.BENCH_PEERS.split(",") : undefined;
 
 /** Runs `suite` in this process. `script` and `npmScript` name the caller
  *  in the message shown when Node was started without --expose-gc. */
@@ -39,7 +41,7 @@ export async function runInNode(suite, { script, npmScript }) {
       memory: () => { const m = process.memoryUsage(); return { heap: m.heapUsed, external: m.external }; },
       log: (line) => console.error(`  ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s  ${line}`),
     };
-    return run(env, wasm, { quick, only, ...suite.options });
+    return run(env, wasm, { quick, only, peers, ...suite.options });
   });
 }
 
@@ -52,7 +54,7 @@ export async function runInChromium(suite) {
     "/core.wasm": { type: "application/wasm", body: readFileSync(suite.wasm) },
   };
   await withBenchPage(files, (page, runtime) => record(suite, runtime, () =>
-    page.evaluate(async ({ exportName, quick, only }) => {
+    page.evaluate(async ({ exportName, quick, only, peers }) => {
       if (!crossOriginIsolated) throw new Error("bench page is not cross-origin isolated");
       const run = (await import("/suite.js"))[exportName];
       const wasm = new Uint8Array(await (await fetch("/core.wasm")).arrayBuffer());
@@ -62,8 +64,8 @@ export async function runInChromium(suite) {
         cpuMs: () => benchTaskMs(),
         log: (line) => console.log(line),
       };
-      return run(env, wasm, { quick, only });
-    }, { exportName: suite.exportName, quick, only })));
+      return run(env, wasm, { quick, only, peers });
+    }, { exportName: suite.exportName, quick, only, peers })));
 }
 
 /** Prints the header, measures (`measure()` resolves to the rows), prints
@@ -88,6 +90,6 @@ async function record(suite, runtime, measure) {
   console.log(`\n${suite.targets(rows)}`);
   console.log(`\n${meta.seconds} s; load average (1 min) at the end: ${meta.loadAfter.toFixed(1)}`);
   mkdirSync("bench/results", { recursive: true });
-  const path = `bench/results/${suite.file}${quick ? ".quick.tmp" : only ? ".only.tmp" : ".json"}`;
+  const path = `bench/results/${suite.file}${quick ? ".quick.tmp" : only || peers ? ".only.tmp" : ".json"}`;
   writeFileSync(path, JSON.stringify({ meta, rows }, null, 2) + "\n");
 }

@@ -19,13 +19,15 @@ export interface ApiSuiteOptions {
   quick?: boolean;
   /** Only these workloads: memory, fire, live, callbacks, new-loop, dispatch. */
   only?: string[];
+  /** Only these timer peers, by name (the loop under test among them). */
+  peers?: string[];
   EventEmitter?: new () => EmitterLike;
 }
 
 export async function runApiSuite(env: Env, wasm: Uint8Array<ArrayBuffer>, options: ApiSuiteOptions): Promise<Row[]> {
   const quick = options.quick === true;
   const module = await WebAssembly.compile(wasm);
-  const timers = timerPeers(module, wasm);
+  const timers = timerPeers(module, wasm).filter((peer) => !options.peers || options.peers.includes(peer.name));
   const rows: Row[] = [];
   const step = async (name: string, measure: () => Promise<Row[]>): Promise<void> => {
     if (options.only && !options.only.includes(name)) return;

@@ -41,6 +41,16 @@ function rearmKernel(timers: TimerLoop, ids: unknown[], picks: Float64Array, del
 
 const KERNELS = { "cancel + schedule": replaceKernel, "re-arm": rearmKernel };
 
+/** A peer's array of ids, made by a copy of this function of the peer's own
+ *  (ownCopy): V8 picks how an array holds its elements by where it was made,
+ *  from what arrays made there held before, so one place shared by every peer
+ *  would hold the loop's numeric ids boxed because another peer's ids are
+ *  objects. (The memory rows keep ids in a tagged array on purpose: an
+ *  object's field.) */
+function newIds(k: number): unknown[] {
+  return new Array(k);
+}
+
 export async function liveOperations(env: Env, peers: TimerPeer[], k: number, ops: number, rounds: number): Promise<Row[]> {
   const rows: Row[] = [];
   const initial = wholeDelays(k, SPAN_MS, 0x11e, AHEAD_MS);
@@ -52,7 +62,7 @@ export async function liveOperations(env: Env, peers: TimerPeer[], k: number, op
     const values = await interleave(env, rounds, peers, async (peer) => {
       const timers = await peer.create();
       const fn = (): void => {};
-      const ids: unknown[] = new Array(k);
+      const ids = ownCopy(newIds, peer.name)(k);
       const run = ownCopy(kernel, peer.name);
       const elapsed = await timers.run(() => {
         for (let i = 0; i < k; i++) ids[i] = timers.callLater(initial[i], fn);
