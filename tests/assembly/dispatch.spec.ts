@@ -16,6 +16,66 @@ function callbacksIn(list: usize): i32 { return load<i32>(list); }
 function timeoutsIn(list: usize): i32 { return load<i32>(list, 4); }
 function sourcesIn(list: usize): i32 { return load<i32>(list, 8); }
 
+/** The model of the stepped decisions' test: every timer's id, deadline and
+ *  order (its sequence), whether it is alive (pending, or listed and not yet
+ *  run), whether it is on the list being decided, and whether it was moved
+ *  after it was listed. */
+class StepModel {
+  ids: f64[] = [];
+  deadlines: f64[] = [];
+  orders: i32[] = [];
+  alive: bool[] = [];
+  listed: bool[] = [];
+  movedAfter: bool[] = [];
+  order: i32 = 0;
+  now: f64 = 0;
+  seed: u32 = 0x9e3779b9;
+
+  random(bound: i32): i32 {
+    this.seed ^= this.seed << 13; this.seed ^= this.seed >> 17; this.seed ^= this.seed << 5;
+    return <i32>(this.seed % <u32>bound);
+  }
+
+  add(deadline: f64): void {
+    this.ids.push(timerSchedule(deadline, 0)); this.deadlines.push(deadline); this.orders.push(this.order++);
+    this.alive.push(true); this.listed.push(false); this.movedAfter.push(false);
+  }
+
+  before(a: i32, b: i32): bool {
+    return this.deadlines[a] < this.deadlines[b] || (this.deadlines[a] == this.deadlines[b] && this.orders[a] < this.orders[b]);
+  }
+
+  /** The least timer the decision that began at order `start` has yet to take, or -1. */
+  leastCandidate(start: i32): i32 {
+    let best = -1;
+    for (let i = 0; i < this.ids.length; i++) {
+      if (this.alive[i] && !this.listed[i] && this.deadlines[i] <= this.now && this.orders[i] < start
+        && (best < 0 || this.before(i, best))) best = i;
+    }
+    return best;
+  }
+
+  /** Between two steps: schedules (some already due), cancels and moves;
+   *  returns how many the store refused. */
+  between(): i32 {
+    let refused = 0;
+    for (let n = this.random(4); n > 0; n--) {
+      const op = this.random(3), i = this.random(this.ids.length);
+      if (op == 0) this.add(this.now + <f64>this.random(20) - 15);
+      else if (op == 1 && this.alive[i]) {
+        if (timerCancel(this.ids[i]) != 1) refused++;
+        this.alive[i] = false;
+      } else if (op == 2 && this.alive[i]) {
+        const deadline = this.now + <f64>this.random(30) - 20;
+        if (timerMove(this.ids[i], deadline) != 1) refused++;
+        this.deadlines[i] = deadline; this.orders[i] = this.order++;
+        if (this.listed[i]) this.movedAfter[i] = true;
+      }
+    }
+    return refused;
+  }
+}
+
 describe("dispatch", () => {
   beforeEach(() => { reset(); expect(checkInvariants()).toBe(0); });
 
@@ -112,6 +172,49 @@ describe("dispatch", () => {
     expect(timeoutsIn(next)).toBe(1);
     expect(word(next, 0)).toBe(slotOf(late));
     expect(checkInvariants()).toBe(0);
+  });
+
+  it("decided in random steps, with random schedules, cancels and moves between them, each list agrees with a model", () => {
+    const m = new StepModel();
+    let failures = 0, steps = 0;
+    for (let iteration = 0; iteration < 300 && failures == 0; iteration++) {
+      m.now += <f64>m.random(20);
+      for (let n = m.random(30); n > 0; n--) m.add(m.now + <f64>m.random(40) - 10);
+      const start = m.order;
+      const expected: i32[] = [];
+      const limit = 1 + m.random(6);
+      let list = runIteration(m.now, limit);
+      while (true) {
+        // What the step just made took: the `limit` least of the candidates.
+        for (let taken = 0; taken < limit; taken++) {
+          const best = m.leastCandidate(start);
+          if (best < 0) break;
+          m.listed[best] = true;
+          expected.push(best);
+        }
+        if (checkInvariants() != 0) failures++;
+        if (list != 0) break;
+        steps++;
+        failures += m.between();
+        list = continueIteration(limit);
+      }
+      if (timeoutsIn(list) != expected.length) { failures++; break; }
+      // Run the list: a listed timer still due runs (its claim succeeds);
+      // one cancelled or moved since it was listed does not.
+      for (let k = 0; k < expected.length; k++) {
+        const i = expected[k];
+        if (word(list, callbacksIn(list) + k) != slotOf(m.ids[i])) failures++;
+        const runs = m.alive[i] && !m.movedAfter[i];
+        if ((timerClaim(slotOf(m.ids[i])) == 1) != runs) failures++;
+        if (runs) m.alive[i] = false;
+        m.listed[i] = false;
+        m.movedAfter[i] = false;
+      }
+      timerClaim(-1);
+      if (checkInvariants() != 0) failures++;
+    }
+    expect(failures).toBe(0);
+    expect(steps).toBeGreaterThan(100); // decisions did take several steps
   });
 
   it("a reset between the steps of a decision releases what the steps took", () => {
