@@ -261,6 +261,14 @@ export class Dispatch {
       after?.();
       return;
     }
+    this.#whenSettled(kind, fn, result, after);
+  }
+
+  /** What invoke does with a returned object or function (it may be a
+   *  thenable). Apart, so that invoke itself makes no closure: a function
+   *  that makes one holds the variables it shares with it in an object made
+   *  on every call, whichever way the call goes. */
+  #whenSettled(kind: ErrorKind, fn: AnyFunction, result: unknown, after: (() => void) | undefined): void {
     whenSettled(result, after ?? noop, (error) => {
       this.report(error, kind, fn);
       after?.();
