@@ -6,48 +6,23 @@
 //   spread: 1,000 timeouts with delays 1..1000 ms scheduled at once.
 // Prints p50 / p99 in ms for each round (the order of the sides rotates
 // between rounds) and the median over rounds. ROUNDS=n sets the rounds.
-import { createServer } from "node:http";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { readFileSync } from "node:fs";
+import { withBenchPage } from "./page.js";
 
-const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const here = (path) => new URL(path, import.meta.url);
+const file = (type, path) => ({ type, body: readFileSync(here(path)) });
 
 const files = {
-  "/": ["text/html", '<!doctype html><title>wake-ups</title><script type="module" src="./page.js"></script>'],
-  "/page.js": ["text/javascript", readFileSync(here("./wakeups-page.js"))],
-  "/browser.js": ["text/javascript", readFileSync(here("../dist/runtime/browser.js"))],
-  "/core.wasm": ["application/wasm", readFileSync(here("../dist/runtime/core.wasm"))],
+  "/": { type: "text/html", body: Buffer.from('<!doctype html><title>wake-ups</title><script type="module" src="./page.js"></script>') },
+  "/page.js": file("text/javascript", "./wakeups-page.js"),
+  "/browser.js": file("text/javascript", "../dist/runtime/browser.js"),
+  "/core.wasm": file("application/wasm", "../dist/runtime/core.wasm"),
 };
-const server = createServer((request, response) => {
-  const file = files[request.url.split("?")[0]];
-  if (!file) return response.writeHead(404).end();
-  // Cross-origin isolation: performance.now() at 5 µs instead of 100 µs.
-  response.writeHead(200, {
-    "content-type": file[0],
-    "cross-origin-opener-policy": "same-origin",
-    "cross-origin-embedder-policy": "require-corp",
-  }).end(file[1]);
-});
-await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-
-const profile = mkdtempSync(join(tmpdir(), "wasm-ioloop-wakeups-"));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: CHROMIUM,
-  headless: true,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--no-first-run", "--disable-sync", "--disable-quic"],
-});
-try {
-  const page = context.pages()[0] ?? await context.newPage();
-  page.on("pageerror", (error) => console.error("page error:", error));
-  await page.goto(`http://127.0.0.1:${server.address().port}/`);
+await withBenchPage(files, async (page, runtime) => {
   await page.waitForFunction(() => typeof window.measureWakeups === "function");
   const { postTask, rounds } = await page.evaluate((rounds) => window.measureWakeups({ rounds }), ROUNDS);
-  console.log(`Chromium ${context.browser()?.version() ?? ""}, scheduler.postTask: ${postTask ? "yes" : "no"}, ${ROUNDS} rounds`);
+  console.log(`${runtime}, scheduler.postTask: ${postTask ? "yes" : "no"}, ${ROUNDS} rounds`);
   const sides = Object.keys(rounds[0]);
   const fmt = ({ p50, p99 }) => `${p50.toFixed(2)} / ${p99.toFixed(2)}`;
   const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -60,8 +35,4 @@ try {
     };
     console.log(`${side.padEnd(12)}${cell("chain").padEnd(40)}${cell("spread")}`);
   }
-} finally {
-  await context.close();
-  server.close();
-  rmSync(profile, { recursive: true, force: true });
-}
+});
