@@ -47,14 +47,19 @@ function closeEvent(socket: PeerSocket): Promise<{ code: number; reason: string 
 }
 
 /** A loop whose onError collects what it reports, a `ws` server, and a
- *  breakable Node WebSocket to it, open, with the server's end. */
-async function openBreakable() {
+ *  breakable Node WebSocket to it, connecting (no source on it yet). */
+async function connectBreakable() {
   const reports: ErrorContext[] = [];
   const loop = await createLoop({ onError: (context) => { reports.push(context); } });
   const peer = await startWsServer();
   const real = new WebSocket(peer.url);
   cleanups.push(() => peer.stop(), () => real.close(), () => { if (!loop.running) loop.close(); });
-  const { socket, broken, thrown } = breakable(real);
+  return { loop, reports, peer, real, ...breakable(real) };
+}
+
+/** The same, with a source on the socket, open, and the server's end. */
+async function openBreakable() {
+  const { loop, reports, peer, real, socket, broken, thrown } = await connectBreakable();
   const source = new WebSocketSource(socket);
   const server = await peer.next();
   await until(() => real.readyState === WebSocket.OPEN, "the socket to open");
@@ -107,12 +112,7 @@ describe("WebSocketSource over a socket that throws once in use", () => {
   }
 
   it("a readyState getter that throws when the open event arrives (in the socket's own dispatch): ERROR once, nothing uncaught", async () => {
-    const reports: ErrorContext[] = [];
-    const loop = await createLoop({ onError: (context) => { reports.push(context); } });
-    const peer = await startWsServer();
-    const real = new WebSocket(peer.url);
-    cleanups.push(() => peer.stop(), () => real.close(), () => { if (!loop.running) loop.close(); });
-    const { socket, broken, thrown } = breakable(real);
+    const { loop, reports, real, socket, broken, thrown } = await connectBreakable();
     // Listeners run in the order they were added: this one breaks the
     // getter just before the source's own open listener reads it.
     real.addEventListener("open", () => broken.add("readyState"));
