@@ -277,22 +277,20 @@ export function timerMove(id: f64, deadline: f64): i32 {
   if (slot == NO_SLOT) return 0;
   const next = nextOf(slot);
   if (next == SPENT && slot != firing) return 0;
+  // Later, in the wheel: it stays in its list (wheel.ts, wheelPostpone).
+  const stays = next != DUE && next != SPENT && next != IN_HEAP && deadline >= deadlineOf(slot);
   if (next == DUE || next == SPENT) {
     reserved--;
     pending++;
     if (slot == firing) firing = NO_SLOT;
-  } else if (next != IN_HEAP && deadline >= deadlineOf(slot)) {
-    // Later, in the wheel: it stays in its list (wheel.ts, wheelPostpone).
+  } else if (stays) {
     wheelPostpone(deadlineOf(slot));
-    setDeadline(slot, deadline);
-    setSequence(slot, nextSequence());
-    return 1;
   } else {
     unplace(slot);
   }
   setDeadline(slot, deadline);
   setSequence(slot, nextSequence());
-  place(slot);
+  if (!stays) place(slot);
   return 1;
 }
 
