@@ -176,13 +176,21 @@ export function internalNames() {
         }
       } else if (ts.isAsExpression(node) || ts.isTypeAssertionExpression(node)) {
         // `exports as unknown as CoreExports`: a src/ type laid over an object
-        // made elsewhere, whose member names are that object's.
-        const type = checker.getTypeFromTypeNode(node.type);
-        for (const part of type.isUnion() || type.isIntersection() ? type.types : [type]) {
-          for (const property of checker.getPropertiesOfType(part)) {
-            if (!property.declarations?.every(isInternalMember)) keep(property.name, `member of a cast's type (${where(node)})`);
+        // made elsewhere, whose member names are that object's, and so are
+        // the names of what its members hold, at any depth (`globalThis as
+        // { scheduler?: Partial<YieldingScheduler> }` reads scheduler.yield).
+        const laidOver = (type, seen) => {
+          if (seen.has(type)) return;
+          seen.add(type);
+          for (const part of type.isUnion() || type.isIntersection() ? type.types : [type]) {
+            for (const property of checker.getPropertiesOfType(part)) {
+              if (property.declarations?.every(isInternalMember)) continue;
+              keep(property.name, `member of a cast's type (${where(node)})`);
+              laidOver(checker.getNonNullableType(checker.getTypeOfSymbolAtLocation(property, node)), seen);
+            }
           }
-        }
+        };
+        laidOver(checker.getTypeFromTypeNode(node.type), new Set());
       } else if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) {
         keep(node.text, `a string in code (${where(node)})`);
       }

@@ -49,6 +49,28 @@ const plain = await hopIntervals((delay, fn) => { setTimeout(fn, delay); });
 window.hops = { loop, plain };
 `;
 
+/** The page of the sliced iteration: counts the calls of scheduler.yield
+ *  (Chromium's; the loop yields through it between slices, so that its
+ *  continuation runs before other queued tasks), then runs 3,000 callbacks
+ *  of about 20 µs each (some 60 ms of work, several 8 ms slices) and leaves
+ *  the counts in window.slices. */
+const SLICES_PAGE = `
+import { IOLoop } from "./browser.js";
+
+const original = window.scheduler.yield.bind(window.scheduler);
+let yields = 0;
+window.scheduler.yield = () => { yields++; return original(); };
+
+const loop = await IOLoop.create();
+let sum = 0;
+await loop.run(() => new Promise((resolve) => {
+  for (let i = 0; i < 3000; i++) loop.addCallback(() => { for (let j = 0; j < 20000; j++) sum += j; });
+  loop.addCallback(resolve);
+}));
+window.slices = { yields, slices: loop.stats().slices, sum };
+loop.close();
+`;
+
 function median(values: number[]): number {
   const sorted = values.slice().sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
@@ -75,6 +97,8 @@ describe.skipIf(!chromium)("wake-ups in Chromium", () => {
     const files: Record<string, [string, Buffer]> = {
       "/": ["text/html", Buffer.from('<!doctype html><title>wake-ups</title><script type="module" src="./page.js"></script>')],
       "/page.js": ["text/javascript", Buffer.from(PAGE)],
+      "/slices": ["text/html", Buffer.from('<!doctype html><title>slices</title><script type="module" src="./slices.js"></script>')],
+      "/slices.js": ["text/javascript", Buffer.from(SLICES_PAGE)],
       "/browser.js": ["text/javascript", dist("browser.js")],
       "/core.wasm": ["application/wasm", dist("core.wasm")],
     };
@@ -108,6 +132,19 @@ describe.skipIf(!chromium)("wake-ups in Chromium", () => {
     // could never get below it: the bound tells the two apart without timing
     // anything tightly.
     expect(median(loop)).toBeLessThan(3.5);
+  });
+
+  it("yields between the slices of a long iteration through scheduler.yield, the browser's own (the built bundle keeps its name)", async () => {
+    const page: Page = await browser.newPage();
+    try {
+      await page.goto(`${origin}/slices`);
+      await page.waitForFunction(() => "slices" in window, undefined, { timeout: 20_000 });
+      const { yields, slices } = await page.evaluate(() => (window as unknown as { slices: Record<string, number> }).slices);
+      expect(slices).toBeGreaterThan(0);
+      expect(yields).toBe(slices);
+    } finally {
+      await page.close();
+    }
   });
 
   it("stays unclamped without scheduler.postTask, through a setTimeout armed from a message task", async () => {
