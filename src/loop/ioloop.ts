@@ -408,6 +408,13 @@ export class IOLoop {
     return () => this.#failureListeners.delete(listener);
   }
 
+  /** @internal Calls target.close() if target is an object (for close({
+   *  closeSources: true }), and for a stream closing what it owns): a throw
+   *  is reported (kind "source") and never stops the caller from finishing. */
+  closeSource(target: unknown): void {
+    if (target !== null && typeof target === "object") this.#dispatch.touch("source", target, "close");
+  }
+
   /** @internal The one guarded call of user code, for PeriodicCallback. */
   invoke(kind: ErrorKind, fn: AnyFunction, after?: () => void): void {
     this.#dispatch.invoke(kind, fn, undefined, after);
@@ -505,9 +512,7 @@ export class IOLoop {
     for (const entry of dispatch.handlerTable.removeAll()) {
       const hooks = this.#hooksOf(entry.source);
       if (hooks !== undefined) dispatch.touch("source", hooks, "detach", this);
-      if (closeSources && entry.source !== null && typeof entry.source === "object") {
-        dispatch.touch("source", entry.source, "close");
-      }
+      if (closeSources) this.closeSource(entry.source);
     }
   }
 

@@ -21,6 +21,12 @@
 // Ends: a source ERROR (failure, WebSocket close) or a sink ERROR closes the
 // stream. A clean end of the source (read() gave null) ends reading; if the
 // stream writes to a separate sink it stays open for writing until close().
+//
+// The source and the sink may be anyone's objects: a read() or write() that
+// throws, or a readyEvents or error getter that does, fails the stream with
+// what was thrown; a close() that throws is reported by the loop (onError,
+// kind "source") and the stream still closes whole (the other side closed,
+// every promise settled, `closed` resolved).
 
 import { ByteBuffer } from "./byte-buffer.js";
 import { ERROR, READ, WRITE } from "../events.js";
@@ -181,11 +187,11 @@ export class IOStream {
   readonly #onEvents = (target: unknown, events: number): void => {
     if (target === this.source) {
       if ((events & READ) !== 0) this.#pull();
-      if ((events & ERROR) !== 0) this.#sourceFailed();
+      if ((events & ERROR) !== 0) this.#finish(errorOf(this.source), true); // the source failed
     }
     if (target === this.sink) {
       if ((events & WRITE) !== 0) this.#flushWrites(true);
-      if ((events & ERROR) !== 0) this.#fail(this.sink!.error ?? new StreamClosedError("IOStream: the sink failed"));
+      if ((events & ERROR) !== 0) this.#fail(errorOf(this.sink) ?? new StreamClosedError("IOStream: the sink failed"));
     }
   };
 
@@ -193,13 +199,18 @@ export class IOStream {
    *  served or the source has nothing more for now. */
   #pull(): void {
     while (this.#pending !== undefined && !this.#readEnded) {
-      const chunk = this.source.read();
+      let chunk: unknown;
+      try {
+        chunk = this.source.read();
+      } catch (error) {
+        return this.#fail(error);
+      }
       if (chunk === undefined) break;
       if (chunk === null) return this.#sourceEnded();
       if (typeof chunk !== "string" && !isInstance(chunk, Uint8Array)) {
         return this.#fail(new TypeError(`IOStream: source.read() gave ${describe(chunk)}, not bytes, a string, null or undefined`));
       }
-      this.#buffer.append(typeof chunk === "string" ? encoder.encode(chunk) : chunk);
+      this.#buffer.append(typeof chunk === "string" ? encoder.encode(chunk) : chunk as Uint8Array);
       if (this.#settleFromBuffer()) break;
       if (this.#buffer.length > this.maxBufferSize) {
         const where = READ_NAMES[this.#pending.kind];
@@ -251,10 +262,6 @@ export class IOStream {
     this.#updateInterest();
   }
 
-  #sourceFailed(): void {
-    this.#finish(this.source.error, true);
-  }
-
   // ---- writing -------------------------------------------------------------
 
   /** Hands queued writes to the sink while it says it is WRITE-ready. A
@@ -263,7 +270,12 @@ export class IOStream {
     const sink = this.sink!;
     let allowed = onWriteEvent;
     while (this.#writes.length > 0) {
-      const ready = sink.readyEvents;
+      let ready: number | undefined;
+      try {
+        ready = sink.readyEvents;
+      } catch (error) {
+        return this.#fail(error);
+      }
       if (ready === undefined ? !allowed : (ready & WRITE) === 0) break;
       allowed = false;
       const write = this.#writes.shift()!;
@@ -294,7 +306,7 @@ export class IOStream {
     this.#failure = error;
     this.#stopWatchingLoop();
     this.loop.removeHandler(this.source);
-    if (this.sink !== undefined) this.loop.removeHandler(this.sink);
+    this.loop.removeHandler(this.sink); // false for none
     if (!keepBuffer) this.#buffer.clear();
     if (this.#pending !== undefined) {
       if (keepBuffer && !this.#settleFromBuffer()) this.#settleAtEnd();
@@ -302,8 +314,8 @@ export class IOStream {
       this.#pending = undefined;
     }
     for (const write of this.#writes.splice(0)) write.reject(this.#rejection(error, "write"));
-    this.source.close();
-    if (this.sink !== undefined && this.sink !== (this.source as unknown)) this.sink.close();
+    this.loop.closeSource(this.source);
+    if (this.sink !== (this.source as unknown)) this.loop.closeSource(this.sink); // none for no sink
     this.#resolveClosed();
   }
 
@@ -315,11 +327,20 @@ export class IOStream {
   }
 
   #closedError(where: string): StreamClosedError {
-    const code = (this.source as { closeCode?: unknown }).closeCode;
-    const reason = (this.source as { closeReason?: unknown }).closeReason;
-    const why = typeof code === "number" ? ` (WebSocket close ${code}${reason ? `: ${String(reason)}` : ""})`
-      : this.error instanceof Error ? ` (${this.error.message})` : "";
-    return new StreamClosedError(`IOStream.${where}: the stream is closed${why}`, { cause: this.error });
+    return new StreamClosedError(`IOStream.${where}: the stream is closed${this.#why()}`, { cause: this.error });
+  }
+
+  /** For a message: the source's WebSocket close code and reason, else the
+   *  failure's message; nothing if reading them throws (the source, and what
+   *  it threw, may be anyone's). */
+  #why(): string {
+    try {
+      const { closeCode: code, closeReason: reason } = this.source as { closeCode?: unknown; closeReason?: unknown };
+      if (typeof code === "number") return ` (WebSocket close ${code}${reason ? `: ${String(reason)}` : ""})`;
+      return this.error instanceof Error ? ` (${this.error.message})` : "";
+    } catch {
+      return "";
+    }
   }
 
   /** Tells the loop what the stream waits for: READ while a read is
@@ -346,6 +367,16 @@ export class IOStream {
 /** Adds the stream's handler for `what`; an error of the loop's (the source
  *  already has a handler, it is added to another loop) is rethrown as
  *  IOStream's, the loop's message kept as the detail and the cause. */
+/** What a source or sink says went wrong: its `error`, or what reading it
+ *  threw. */
+function errorOf(target: unknown): unknown {
+  try {
+    return (target as { error?: unknown }).error;
+  } catch (error) {
+    return error;
+  }
+}
+
 function watch(loop: IOLoop, what: "source" | "sink", target: unknown, onEvents: (target: unknown, events: number) => void): void {
   try {
     loop.addHandler(target, onEvents, 0);

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocket as WsClient } from "ws";
 import {
-  ERROR, IOStream, READ, ReadableSource, StreamClosedError, WebSocketSource, WritableSink,
+  ERROR, IOStream, READ, ReadableSource, StreamClosedError, WebSocketSource, WRITE, WritableSink, type IOLoop,
 } from "../../src/index.js";
 import { createLoop, runningLoop } from "../host/helpers.js";
 import { startWsServer, until } from "../host/sources/servers.js";
@@ -269,6 +269,97 @@ describe("new IOStream(loop, source, { sink, maxBufferSize })", () => {
     loop.addHandler(taken, () => {}, 0);
     expect(() => new IOStream(loop, new ReadableSource(bytes()), { sink: taken })).toThrow(/^IOStream: cannot watch the sink/);
     expect(loop.stats().handlers).toBe(2); // the two added above, none of the streams'
+  });
+});
+
+describe("new IOStream(loop, source, { sink }) over a source or sink of the user's own that throws", () => {
+  /** A plain source (its owner reports readiness with setReady): read()
+   *  gives the queued chunks, then undefined; each method or getter named
+   *  in `throwing` throws its own error instead (read() once a chunk has
+   *  arrived, so that it throws in the loop's event, not in the read call). */
+  function userSource(loop: IOLoop, throwing: ("read" | "close" | "error")[] = []) {
+    const thrown = { read: new Error("read broke"), close: new Error("close broke"), error: new Error("error getter broke") };
+    const chunks: string[] = [];
+    const source = {
+      closes: 0,
+      read: () => { if (throwing.includes("read") && chunks.length > 0) throw thrown.read; return chunks.shift(); },
+      close() { this.closes++; if (throwing.includes("close")) throw thrown.close; },
+      get error(): unknown { if (throwing.includes("error")) throw thrown.error; return undefined; },
+    };
+    const arrive = (chunk: string) => { chunks.push(chunk); loop.setReady(source, READ); };
+    return { source, thrown, arrive };
+  }
+
+  /** A plain sink that counts its closes; readyEvents may throw. */
+  function userSink(throwingReadyEvents = false) {
+    const thrown = new Error("readyEvents broke");
+    const sink = {
+      closes: 0,
+      written: [] as Uint8Array[],
+      get readyEvents(): number { if (throwingReadyEvents) throw thrown; return WRITE; },
+      write(bytes: Uint8Array) { this.written.push(bytes); },
+      close() { this.closes++; },
+    };
+    return { sink, thrown };
+  }
+
+  it("a read() that throws fails the stream with what it threw: the pending read rejects (StreamClosedError, cause it), the sink is closed, closed settles, and a new read is not refused as pending", async () => {
+    const { loop, clock } = await runningLoop();
+    const { source, thrown, arrive } = userSource(loop, ["read"]);
+    const { sink } = userSink();
+    const stream = new IOStream(loop, source, { sink });
+    const read = stream.readUntil("\n").then(() => undefined, (error: unknown) => error);
+    arrive("line\n");
+    await clock.advance(1);
+    const error = await read as StreamClosedError;
+    expect(error).toBeInstanceOf(StreamClosedError);
+    expect(error.cause).toBe(thrown.read);
+    expect(error.message).toBe("IOStream.read: the stream is closed (read broke)");
+    expect(stream.error).toBe(thrown.read);
+    await stream.closed;
+    expect([source.closes, sink.closes]).toEqual([1, 1]);
+    await expect(stream.readBytes(1)).rejects.toBeInstanceOf(StreamClosedError);
+    expect(loop.stats().handlers).toBe(0);
+  });
+
+  it("a close() that throws is reported (onError, kind \"source\"), and the stream still closes whole: the sink closed, reads and writes settled, closed resolved", async () => {
+    const { loop, reports } = await runningLoop();
+    const { source, thrown } = userSource(loop, ["close"]);
+    const out = userSink();
+    const stream = new IOStream(loop, source, { sink: out.sink });
+    const read = stream.readBytes(4).then(() => undefined, (error: unknown) => error);
+    expect(() => stream.close()).not.toThrow();
+    expect(await read).toBeInstanceOf(StreamClosedError);
+    await stream.closed;
+    expect([source.closes, out.sink.closes]).toEqual([1, 1]);
+    expect(reports.map((r) => [r.kind, r.error])).toEqual([["source", thrown.close]]);
+    expect(loop.stats().handlers).toBe(0);
+    // The source's own ERROR path closes the same way when close() throws.
+    const second = userSource(loop, ["close"]);
+    const other = new IOStream(loop, second.source);
+    loop.setReady(second.source, ERROR);
+    await other.closed;
+    expect(second.source.closes).toBe(1);
+    expect(reports.map((r) => r.error)).toEqual([thrown.close, second.thrown.close]);
+  });
+
+  it("a source whose error getter throws, and a sink whose readyEvents getter throws, fail the stream with what they threw", async () => {
+    const { loop, clock } = await runningLoop();
+    const broken = userSource(loop, ["error"]);
+    const stream = new IOStream(loop, broken.source);
+    loop.setReady(broken.source, ERROR);
+    await clock.advance(1);
+    await stream.closed;
+    expect(stream.error).toBe(broken.thrown.error);
+
+    const plain = userSource(loop);
+    const out = userSink(true);
+    const writing = new IOStream(loop, plain.source, { sink: out.sink });
+    await expect(writing.write("x")).rejects.toBeInstanceOf(StreamClosedError);
+    await writing.closed;
+    expect(writing.error).toBe(out.thrown);
+    expect([plain.source.closes, out.sink.closes]).toEqual([1, 1]);
+    expect(loop.stats().handlers).toBe(0);
   });
 });
 
