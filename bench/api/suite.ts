@@ -36,7 +36,7 @@ export async function runApiSuite(env: Env, wasm: Uint8Array<ArrayBuffer>, optio
   };
   await step("memory", () => memory(env, timers, quick ? [1e3] : [1e5, 1e6], quick ? 1 : 3));
   await step("fire", () => fire(env, timers, quick ? [1e3] : [1e5, 1e6], quick ? 1 : 5));
-  await step("live", () => liveOperations(env, timers, quick ? 1e3 : 1e5, quick ? 1e3 : 3e5, quick ? 1 : 7));
+  await step("live", () => liveOperations(env, timers, quick ? [1e3] : [1e4, 1e5], quick ? 1e3 : 3e5, quick ? 1 : 7));
   await step("callbacks", () => callbacks(env, callbackPeers(module), quick ? { batch: 1e3, chain: 1e2 } : { batch: 1e6, chain: 1e5 }, quick ? 1 : 5));
   // A module of its own: no core of it is pooled yet (see new-loop.ts).
   await step("new-loop", async () => newLoop(env, timerPeers(await WebAssembly.compile(wasm), wasm), quick ? 10 : 100, quick ? 1 : 5));
