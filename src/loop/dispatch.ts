@@ -166,7 +166,9 @@ export class Dispatch {
         // short entry does) and halves when they are long.
         if (sliced && this.#cursor >= nextCheck) {
           const now = this.#now();
-          if (now >= sliceEnd) {
+          // No reading (-Infinity) never ends a slice: -Infinity >= a slice
+          // begun without one (-Infinity + sliceMs) would cut every entry.
+          if (now >= sliceEnd && now !== -Infinity) {
             this.sliceCount++;
             return false;
           }

@@ -3,6 +3,7 @@
 // run in slices.
 import { describe, expect, it, vi } from "vitest";
 import { PeriodicCallback, READ, sourceHooks, type ErrorContext } from "../../src/index.js";
+import { VirtualClock } from "../../src/time/virtual-clock.js";
 import { RecordingClock, createLoop, runningLoop, virtualLoop } from "./helpers.js";
 
 function revokedFunction(): () => void {
@@ -300,6 +301,36 @@ describe("slices (sliceMs)", () => {
     await loop.run(() => {});
     expect(late).toBe(true);
   });
+
+  for (const fault of ["throws", "reads NaN"] as const) {
+    it(`a clock that ${fault} gives no reading, and cuts nothing: the list runs in one task`, async () => {
+      class BrokenClock extends VirtualClock {
+        broken = false;
+        override now(): number {
+          if (!this.broken) return super.now();
+          if (fault === "throws") throw new Error("the clock broke");
+          return NaN;
+        }
+      }
+      const clock = new BrokenClock(100);
+      const reports: ErrorContext[] = [];
+      const loop = await createLoop({ clock, sliceMs: 2, onError: (c) => reports.push(c) });
+      const stopped = loop.start();
+      await clock.advance(0);
+      const ran: number[] = [];
+      for (let i = 0; i < 10; i++) loop.callLater(0, () => ran.push(i));
+      clock.broken = true;
+      await clock.advance(0);
+      expect(ran).toEqual([...Array(10).keys()]);
+      expect(loop.stats().slices).toBe(0);
+      expect(loop.stats().iterations).toBe(2);
+      expect(reports.every((r) => r.kind === "clock")).toBe(true);
+      expect(reports.length > 0).toBe(fault === "throws");
+      clock.broken = false;
+      loop.stop();
+      await stopped;
+    });
+  }
 
   it("sliceMs must be a positive number of milliseconds, or Infinity", async () => {
     for (const bad of [0, -1, NaN, "8"]) {

@@ -4,9 +4,17 @@
 // heap, no slots, no generations, so that it is obviously right.
 //
 // The one thing it takes from the real loop is when the host wakes it: the
-// harness tells it that an iteration starts (a macrotask ran, or the host
-// timer fired with the deadline the loop armed it for); the harness checks
-// separately that the loop asks to be woken whenever the model has due work.
+// harness tells it that a task of the loop's runs (a macrotask ran, or the
+// host timer fired with the deadline the loop armed it for); the harness
+// checks separately that the loop asks to be woken whenever the model has
+// due work.
+//
+// Slices (sliceMs): an iteration decides its list as always, but runs it in
+// slices, a task each; between two slices the list stays open, and top-level
+// code may call anything. What it schedules, cancels, refreshes or removes
+// then is seen by the list's re-checks as if an earlier entry had done it,
+// but nothing new joins the list, and the loop does not stop or close while
+// the list is open.
 
 import type { Given, Op, Script } from "./ops.js";
 import { SOURCE_COUNT } from "./ops.js";
@@ -32,6 +40,15 @@ interface ModelTimeout {
 
 interface ModelHandler { label: string; interest: number; ready: number; live: boolean; script: Script }
 
+interface ModelCallback { label: string; script: Script; withArgs: boolean; given: Given }
+
+/** One entry of an iteration's list, in the order it runs: the callbacks,
+ *  then the due timeouts, then the ready sources with the events decided. */
+type Entry =
+  | { kind: "callback"; callback: ModelCallback }
+  | { kind: "timeout"; timeout: ModelTimeout }
+  | { kind: "handler"; source: number; handler: ModelHandler; events: number };
+
 export class Model implements Side {
   readonly log: string[] = [];
   /** Labels of calls whose returned promise rejects: reported after the
@@ -42,20 +59,26 @@ export class Model implements Side {
   /** start() was called and no iteration has run since: start() always runs
    *  at least one iteration. */
   private startPending = false;
+  /** True while a slice of the list runs (user code is on the stack). */
   private inIteration = false;
+  /** The time of the slice that runs: new timeouts count from it. */
   private iterationNow = 0;
+  /** The list decided and not yet run to its end: between two slices of a
+   *  sliced loop, the entries still to run; else undefined. */
+  private list: Entry[] | undefined;
   private lastTime: number;
   private sequence = 0;
   private labels = 0;
-  private callbacks: { label: string; script: Script; withArgs: boolean; given: Given }[] = [];
+  private callbacks: ModelCallback[] = [];
   readonly handles: ModelTimeout[] = [];
   private handlers: (ModelHandler | undefined)[] = new Array(SOURCE_COUNT).fill(undefined);
   /** Sources whose ready & (interest | ERROR) is not 0, in the order they got so. */
   private listed: number[] = [];
 
   /** clockNow: the clock's reading, or undefined when it has none (now()
-   *  throws, or returns what is not a finite number): the time stands still. */
-  constructor(private readonly clockNow: () => number | undefined) {
+   *  throws, or returns what is not a finite number): the time stands still.
+   *  sliceMs: the loop's option; Infinity runs every list at once. */
+  constructor(private readonly clockNow: () => number | undefined, private readonly sliceMs = Infinity) {
     this.lastTime = clockNow() ?? 0; // the loop reads its clock once when created
   }
 
@@ -75,8 +98,15 @@ export class Model implements Side {
   /** Work that must start an iteration at once, without waiting for time. */
   hasImmediateWork(): boolean { return this.callbacks.length > 0 || this.listed.length > 0; }
 
-  /** True if the loop must have queued a macrotask to run an iteration. */
-  wantsTurn(): boolean { return this.running && (this.startPending || this.hasImmediateWork()); }
+  /** True if the loop must have queued a macrotask to run an iteration, or
+   *  the next slice of its open list. */
+  wantsTurn(): boolean { return this.running && (this.startPending || this.hasImmediateWork() || this.list !== undefined); }
+
+  /** The entries of the open list that will still run if nothing else
+   *  changes: callbacks, and timeouts still due. The loop counts them
+   *  neither queued nor pending. */
+  get listedCallbacks(): number { return this.list?.filter((e) => e.kind === "callback").length ?? 0; }
+  get listedTimeouts(): number { return this.list?.filter((e) => e.kind === "timeout" && e.timeout.state === "due").length ?? 0; }
 
   earliestDeadline(): number {
     let earliest = Infinity;
@@ -85,7 +115,8 @@ export class Model implements Side {
   }
 
   /** The host timer fired: the loop's time is at least the deadline it was
-   *  armed for, and an iteration runs if the loop is running. */
+   *  armed for, and an iteration (or the open list's next slice) runs if the
+   *  loop is running. */
   timerFired(armedDeadline: number): void {
     if (armedDeadline > this.lastTime) this.lastTime = armedDeadline;
     if (this.running) this.iterate();
@@ -93,7 +124,8 @@ export class Model implements Side {
 
   /** The loop's queued macrotask ran: a running loop iterates, whether or
    *  not it still has work (it may have queued the macrotask for work since
-   *  cancelled, and a timeout may have fallen due meanwhile). */
+   *  cancelled, and a timeout may have fallen due meanwhile), or runs the
+   *  next slice of its open list. */
   macrotaskRan(): void {
     if (this.running) this.iterate();
   }
@@ -167,9 +199,11 @@ export class Model implements Side {
         this.startPending = true;
         return "ok";
       case "stop":
+        // Inside an iteration, or between two slices of its list, the loop
+        // stops once the list has run to its end.
         if (this.closed) return "ok";
         this.stopRequested = true;
-        if (this.running && !this.inIteration) this.finishStop();
+        if (this.running && !this.inIteration && this.list === undefined) this.finishStop();
         return "ok";
       case "close": {
         if (this.running) return "Error";
@@ -194,6 +228,8 @@ export class Model implements Side {
     }
   }
 
+  /** The time new timeouts count from: inside a slice, the time read when
+   *  it began; outside one (between two slices too), the clock. */
   private scheduleTime(): number { return this.inIteration ? this.iterationNow : this.time(); }
 
   private handle(index: number): ModelTimeout | undefined {
@@ -219,39 +255,75 @@ export class Model implements Side {
     this.stopRequested = false;
   }
 
+  /** One task of the loop: decides a list unless one is open, then runs
+   *  it, or its next slice; stops once the list has ended, if asked to. */
   private iterate(): void {
     const now = this.time();
     this.startPending = false;
     this.iterationNow = now;
-    // Decide everything first.
+    this.list ??= this.decide(now);
+    this.inIteration = true;
+    this.runSlice(this.list);
+    this.inIteration = false;
+    if (this.list === undefined && this.stopRequested && this.running) this.finishStop();
+  }
+
+  /** Decides everything the iteration will run, before any of it runs. */
+  private decide(now: number): Entry[] {
     const callbacks = this.callbacks;
     this.callbacks = [];
     const due = this.handles.filter((t) => t.state === "pending" && t.deadline <= now)
       .sort((a, b) => a.deadline - b.deadline || a.sequence - b.sequence);
     for (const t of due) t.state = "due";
-    const ready = this.listed.map((s) => {
-      const h = this.handlers[s]!;
-      return { source: s, h, events: h.ready & (h.interest | ERROR) };
-    });
-    // Then run it, re-checking each entry just before its call.
-    this.inIteration = true;
-    for (const c of callbacks) {
-      this.invoke(c.label, c.withArgs ? `${c.label}(${c.label},x)` : c.label, c.script, c.given);
+    return [
+      ...callbacks.map((callback): Entry => ({ kind: "callback", callback })),
+      ...due.map((timeout): Entry => ({ kind: "timeout", timeout })),
+      ...this.listed.map((source): Entry => {
+        const handler = this.handlers[source]!;
+        return { kind: "handler", source, handler, events: handler.ready & (handler.interest | ERROR) };
+      }),
+    ];
+  }
+
+  /** Runs entries of the list, each re-checked just before its call, until
+   *  the list ends (it is then closed) or the slice is spent. A slice is
+   *  spent once the clock, read after an entry, is at least sliceMs past its
+   *  reading when the slice began (a start with no reading counts as long
+   *  ago); a read that gives no reading (the clock throws or reads garbage)
+   *  never spends it, and with sliceMs Infinity nothing does. */
+  private runSlice(list: Entry[]): void {
+    const start = this.clockNow() ?? -Infinity;
+    while (list.length > 0) {
+      this.runEntry(list.shift()!);
+      const now = this.clockNow();
+      if (list.length > 0 && now !== undefined && now >= start + this.sliceMs) return;
     }
-    for (const t of due) {
-      if (t.state !== "due") continue;
-      t.state = "firing";
-      this.invoke(t.label, t.label, t.script, t.given);
-      if (t.state === "firing") t.state = "fired";
+    this.list = undefined;
+  }
+
+  private runEntry(entry: Entry): void {
+    switch (entry.kind) {
+      case "callback": {
+        const c = entry.callback;
+        this.invoke(c.label, c.withArgs ? `${c.label}(${c.label},x)` : c.label, c.script, c.given);
+        return;
+      }
+      case "timeout": {
+        const t = entry.timeout;
+        if (t.state !== "due") return; // cancelled or refreshed since the list was decided
+        t.state = "firing";
+        this.invoke(t.label, t.label, t.script, t.given);
+        if (t.state === "firing") t.state = "fired";
+        return;
+      }
+      case "handler": {
+        const h = entry.handler;
+        if (!h.live) return; // removed since the list was decided
+        const delivered = entry.events & (h.interest | ERROR);
+        if (delivered !== 0) this.invoke(h.label, `${h.label}@${entry.source}:${delivered}`, h.script);
+        return;
+      }
     }
-    for (const { source, h, events } of ready) {
-      if (!h.live) continue;
-      const delivered = events & (h.interest | ERROR);
-      if (delivered === 0) continue;
-      this.invoke(h.label, `${h.label}@${source}:${delivered}`, h.script);
-    }
-    this.inIteration = false;
-    if (this.stopRequested && this.running) this.finishStop();
   }
 
   /** A function given as a revoked Proxy throws when called, before any of

@@ -6,7 +6,8 @@
 // logs are compared, the counts and the time are compared, the invariant
 // checker runs, and the wake-up is checked: a running loop with due work must
 // have asked to be woken (a macrotask, or its one host timer no later than
-// the earliest deadline).
+// the earliest deadline); so must a loop whose list is open between two
+// slices (a macrotask).
 
 import { VirtualClock } from "../../src/time/virtual-clock.js";
 import { createLoop } from "../host/helpers.js";
@@ -20,10 +21,31 @@ import { RealSide } from "./real.js";
  *  a due timeout re-arms a zero-delay timer; scripts are at most 3 deep. */
 const MAX_FIRINGS_PER_STEP = 50;
 
-/** After the sequence: wake-ups run to show the loop still makes progress,
- *  and how far ahead a host timer may be for the test to wait for it. */
-const DRAIN_ROUNDS = 20;
+/** After the sequence: wake-ups run to show the loop still makes progress
+ *  (more in sliced mode, where a list takes a wake-up per entry), and how far
+ *  ahead a host timer may be for the test to wait for it. */
+const DRAIN_ROUNDS = 20, DRAIN_ROUNDS_SLICED = 100;
 const DRAIN_REACH_MS = 1e6;
+
+/** Turns the test may take, after stop(), for an open list to run out before
+ *  close() (far more than any list in the test holds). */
+const MAX_SLICES_AT_CLOSE = 10_000;
+
+/** The sliceMs of sliced mode. The test's clock stands still while a task
+ *  runs. The loop reads it when a slice begins and after the slice's first
+ *  entry, then after every entry while entries take under sliceMs / 16 (0
+ *  here, so never: the stride stays 1), and cuts once a reading is at least
+ *  the first plus sliceMs. With the clock standing still that holds exactly
+ *  when reading + sliceMs rounds to the reading: with MIN_VALUE, at every
+ *  finite reading but ±0 (0 + MIN_VALUE is MIN_VALUE itself: a list run at
+ *  clock 0 is not cut), so each such slice is one entry, deterministically.
+ *  A larger sliceMs would cut only at readings so large that adding it
+ *  rounds away. The model applies the same rule (model.ts, runSlice). */
+export const SLICE_MS = Number.MIN_VALUE;
+
+/** What the loop is run with: hostile user code and clocks (ops.ts,
+ *  topOps), and lists run in slices (SLICE_MS). */
+export interface Mode { hostile: boolean; sliced: boolean }
 
 export class Divergence extends Error {
   constructor(step: number, op: Op | undefined, what: string, model: string[], real: string[]) {
@@ -32,18 +54,20 @@ export class Divergence extends Error {
   }
 }
 
-export async function runAgainstModel(ops: readonly Op[]): Promise<void> {
+export async function runAgainstModel(ops: readonly Op[], { sliced }: Pick<Mode, "sliced"> = { sliced: false }): Promise<void> {
   const clock = new ManualClock(0);
-  const model = new Model(() => (clock.fault === "none" ? clock.hostNow() : undefined));
+  const sliceMs = sliced ? SLICE_MS : Infinity;
+  const model = new Model(() => (clock.fault === "none" ? clock.hostNow() : undefined), sliceMs);
   clock.loopDeadlineFor = (delayMs) => model.time() + delayMs;
   let side: RealSide | undefined;
-  const loop = await createLoop({ clock, onError: (context) => side!.onError(context) });
+  const loop = await createLoop({ clock, sliceMs, onError: (context) => side!.onError(context) });
   const other = await createLoop({ clock: new VirtualClock() });
   const checker = new InvariantChecker(loop);
   side = new RealSide(loop, other.callLater(1, () => {}), checker);
   const real = side;
   real.clockBroken = () => clock.fault === "throw";
   let compared = 0;
+  const afterStep = (): void => checker.afterStep({ callbacks: model.listedCallbacks, timeouts: model.listedTimeouts });
 
   const check = (step: number, op: Op | undefined): void => {
     const fail = (what: string) => { throw new Divergence(step, op, what, model.log, real.log); };
@@ -105,14 +129,14 @@ export async function runAgainstModel(ops: readonly Op[]): Promise<void> {
       model.log.push(`> ${op.op}=${model.apply(op)}`);
       real.log.push(`> ${op.op}=${real.apply(op)}`);
     }
-    checker.afterStep();
+    afterStep();
     check(step, op);
   }
 
   // Progress, whatever came before: with the clock mended, a running loop
   // runs what is queued and, time passing, what falls due, as the model says.
   clock.fault = "none";
-  for (let round = 0; round < DRAIN_ROUNDS && model.running; round++) {
+  for (let round = 0; round < (sliced ? DRAIN_ROUNDS_SLICED : DRAIN_ROUNDS) && model.running; round++) {
     if (clock.queuedMacrotasks > 0) {
       model.macrotaskRan();
       clock.turn();
@@ -122,7 +146,7 @@ export async function runAgainstModel(ops: readonly Op[]): Promise<void> {
       clock.set(Math.max(clock.hostNow(), timer.at));
       fireDueTimers();
     }
-    checker.afterStep();
+    afterStep();
     check(ops.length + round, undefined);
   }
 
@@ -139,7 +163,9 @@ export async function runAgainstModel(ops: readonly Op[]): Promise<void> {
   }
   const rejected = checker.startPromises.find((p) => p.rejected !== undefined);
   if (rejected) throw new Divergence(ops.length, undefined, `start() rejected: ${String(rejected.rejected)}`, model.log, real.log);
+  // A list left open stops the loop only at its end: run its slices out.
   loop.stop();
+  for (let i = 0; i < MAX_SLICES_AT_CLOSE && loop.running; i++) clock.turn();
   loop.close();
   other.close();
 }
