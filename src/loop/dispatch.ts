@@ -157,7 +157,7 @@ export class Dispatch {
     const timeoutsEnd = callbacksEnd + core.listTimeouts;
     const sliceMs = this.#options.sliceMs, sliced = sliceMs !== Infinity;
     let lastCheck = sliced ? this.#now() : 0, stride = 1, nextCheck = this.#cursor + 1;
-    const sliceEnd = lastCheck + sliceMs;
+    const sliceEnd = lastCheck + sliceMs; // NaN if begun with no reading: it runs to the list's end
     try {
       while (this.#cursor < this.#total) {
         if (core.failure) return true;
@@ -166,9 +166,7 @@ export class Dispatch {
         // short entry does) and halves when they are long.
         if (sliced && this.#cursor >= nextCheck) {
           const now = this.#now();
-          // No reading (-Infinity) never ends a slice: -Infinity >= a slice
-          // begun without one (-Infinity + sliceMs) would cut every entry.
-          if (now >= sliceEnd && now !== -Infinity) {
+          if (now >= sliceEnd) {
             this.sliceCount++;
             return false;
           }
@@ -307,10 +305,11 @@ export class Dispatch {
     return isReading(now) ? now : undefined;
   }
 
-  /** Time for slices and slow calls: the clock, or -Infinity when it has
-   *  no reading (nothing is then cut or reported slow). */
+  /** Time for slices and slow calls: the clock, or NaN when it has no
+   *  reading. Every comparison with NaN is false, so a missing reading, at
+   *  either end, never cuts a slice and never makes a call slow. */
   #now(): number {
-    return this.readClock() ?? -Infinity;
+    return this.readClock() ?? NaN;
   }
 
   report(error: unknown, kind: ErrorKind, fn: Function): void {

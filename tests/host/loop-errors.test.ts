@@ -95,4 +95,28 @@ describe("errors in user code", () => {
       { kind: "handler", fn: handler, durationMs: 11 },
     ]);
   });
+
+  it("slowCallbackMs reports no call whose start or end the clock gave no reading for (it threw), however long it ran", async () => {
+    const slow: unknown[] = [];
+    const clockErrors: unknown[] = [];
+    let broken = false;
+    const { loop, clock } = await runningLoop({
+      slowCallbackMs: 10,
+      onSlowCallback: (c) => slow.push(c),
+      onError: (c) => { if (c.kind === "clock") clockErrors.push(c.error); },
+    });
+    const now = clock.now.bind(clock);
+    clock.now = () => { if (broken) throw new Error("the clock broke"); return now(); };
+    // Breaks the clock for its own start, then mends it and takes 25 ms.
+    const startsBroken = () => { broken = false; clock.set(clock.now() + 25); };
+    // Takes 25 ms, then breaks the clock for its own end.
+    const endsBroken = () => { clock.set(clock.now() + 25); broken = true; };
+    loop.addCallback(() => { broken = true; });
+    loop.addCallback(startsBroken);
+    loop.addCallback(endsBroken);
+    loop.addCallback(() => { broken = false; });
+    await clock.advance(0);
+    expect(clockErrors.length).toBeGreaterThan(0);
+    expect(slow).toEqual([]);
+  });
 });

@@ -288,15 +288,15 @@ export class Model implements Side {
   /** Runs entries of the list, each re-checked just before its call, until
    *  the list ends (it is then closed) or the slice is spent. A slice is
    *  spent once the clock, read after an entry, is at least sliceMs past its
-   *  reading when the slice began (a start with no reading counts as long
-   *  ago); a read that gives no reading (the clock throws or reads garbage)
-   *  never spends it, and with sliceMs Infinity nothing does. */
+   *  reading when the slice began; a missing reading (the clock throws or
+   *  reads garbage), at the start or after an entry, never spends it, and
+   *  with sliceMs Infinity nothing does. */
   private runSlice(list: Entry[]): void {
-    const start = this.clockNow() ?? -Infinity;
+    const start = this.clockNow();
     while (list.length > 0) {
       this.runEntry(list.shift()!);
       const now = this.clockNow();
-      if (list.length > 0 && now !== undefined && now >= start + this.sliceMs) return;
+      if (list.length > 0 && start !== undefined && now !== undefined && now >= start + this.sliceMs) return;
     }
     this.list = undefined;
   }
