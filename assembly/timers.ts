@@ -168,6 +168,7 @@ function renumber(): void {
   let n = 0;
   for (let s = 0; s < slotsUsed; s++) {
     if (generationOf(s) == RETIRED || sequenceOf(s) == SEQUENCE_LIMIT || !isPlaced(s)) continue;
+    assert(n < pending, "renumber: more placed timers than pending ones (a free slot unmarked)");
     store<u64>(scratch + (<usize>n << 3), (<u64>sequenceOf(s) << 32) | <u64>s);
     n++;
   }
