@@ -408,11 +408,12 @@ export class IOLoop {
     return () => this.#failureListeners.delete(listener);
   }
 
-  /** @internal Calls target.close() if target is an object (for close({
-   *  closeSources: true }), and for a stream closing what it owns): a throw
-   *  is reported (kind "source") and never stops the caller from finishing. */
+  /** @internal Calls target.close() if it has one (for close({ closeSources:
+   *  true }), and for a stream closing what it owns; none for undefined): a
+   *  throw is reported (kind "source") and never stops the caller from
+   *  finishing. */
   closeSource(target: unknown): void {
-    if (target !== null && typeof target === "object") this.#dispatch.touch("source", target, "close");
+    if (target != null) this.#dispatch.touch("source", target, "close");
   }
 
   /** @internal The one guarded call of user code, for PeriodicCallback. */

@@ -178,13 +178,16 @@ describe("close", () => {
     expect(loop.deadlineOf(timeout)).toBeUndefined();
   });
 
-  it("close({ closeSources: true }) closes every source with a close() method", async () => {
-    const { loop } = await virtualLoop();
+  it("close({ closeSources: true }) closes every source with a close() method, a function with one too", async () => {
+    const { loop, reports } = await virtualLoop();
     let closed = 0;
     loop.addHandler({ close: () => closed++ }, () => {}, READ);
+    loop.addHandler(Object.assign(() => {}, { close: () => closed++ }), () => {}, READ);
     loop.addHandler(3, () => {}, READ);
+    loop.addHandler({}, () => {}, READ);
     loop.close({ closeSources: true });
-    expect(closed).toBe(1);
+    expect(closed).toBe(2);
+    expect(reports).toEqual([]);
   });
 });
 
