@@ -197,12 +197,19 @@ class TickingClock extends RecordingClock {
   }
 }
 
+/** A loop on `clock` with `options` (sliceMs...), started, its first
+ *  iteration run: the setup of the slice tests. */
+async function startedOn(clock: VirtualClock, options: Parameters<typeof createLoop>[0]) {
+  const loop = await createLoop({ clock, ...options });
+  const stopped = loop.start();
+  await clock.advance(0);
+  return { loop, stopped };
+}
+
 describe("slices (sliceMs)", () => {
   it("a long list is cut into slices, runs in order, and the host runs between slices", async () => {
     const clock = new TickingClock();
-    const loop = await createLoop({ clock, sliceMs: 5 });
-    const stopped = loop.start();
-    await clock.advance(0);
+    const { loop, stopped } = await startedOn(clock, { sliceMs: 5 });
     const ran: number[] = [];
     for (let i = 0; i < 100; i++) loop.callLater(0, () => ran.push(i));
     let between = 0;
@@ -222,13 +229,8 @@ describe("slices (sliceMs)", () => {
 
   it("a timeout cancelled, or a handler removed, in an earlier slice of the same list is never called", async () => {
     const clock = new TickingClock();
-    const { loop, reports } = await (async () => {
-      const reports: ErrorContext[] = [];
-      const loop = await createLoop({ clock, sliceMs: 2, onError: (c) => reports.push(c) });
-      return { loop, reports };
-    })();
-    const stopped = loop.start();
-    await clock.advance(0);
+    const reports: ErrorContext[] = [];
+    const { loop, stopped } = await startedOn(clock, { sliceMs: 2, onError: (c) => reports.push(c) });
     const ran: string[] = [];
     const source = { name: "s" };
     loop.addHandler(source, () => ran.push("handler"), READ);
@@ -257,9 +259,7 @@ describe("slices (sliceMs)", () => {
 
   it("stop() during a sliced list ends the loop once the list is done, not before", async () => {
     const clock = new TickingClock();
-    const loop = await createLoop({ clock, sliceMs: 2 });
-    const stopped = loop.start();
-    await clock.advance(0);
+    const { loop, stopped } = await startedOn(clock, { sliceMs: 2 });
     let ran = 0;
     loop.callLater(0, () => { ran++; loop.stop(); });
     for (let i = 0; i < 30; i++) loop.callLater(0, () => { ran++; });
@@ -273,9 +273,7 @@ describe("slices (sliceMs)", () => {
 
   it("a burst of due timeouts is decided in steps, a task each: none runs before the last, and what the host does between steps waits for the list", async () => {
     const clock = new TickingClock();
-    const loop = await createLoop({ clock, sliceMs: 2 });
-    const stopped = loop.start();
-    await clock.advance(0);
+    const { loop, stopped } = await startedOn(clock, { sliceMs: 2 });
     const ran: number[] = [];
     for (let i = 0; i < 5000; i++) loop.callLater(0, () => ran.push(i));
     let called = false;
@@ -314,9 +312,7 @@ describe("slices (sliceMs)", () => {
       }
       const clock = new BrokenClock(100);
       const reports: ErrorContext[] = [];
-      const loop = await createLoop({ clock, sliceMs: 2, onError: (c) => reports.push(c) });
-      const stopped = loop.start();
-      await clock.advance(0);
+      const { loop, stopped } = await startedOn(clock, { sliceMs: 2, onError: (c) => reports.push(c) });
       const ran: number[] = [];
       for (let i = 0; i < 10; i++) loop.callLater(0, () => ran.push(i));
       clock.broken = true;
