@@ -71,7 +71,7 @@ execFileSync(process.execPath, ["node_modules/dts-bundle-generator/dist/bin/dts-
 // What a user's app downloads (gzipped JS + core.wasm); tests/package/budget.test.ts holds the budgets.
 const loop = await appDownload("dist/runtime", ["IOLoop"]);
 const whole = browserDownload("dist/runtime").reduce((sum, file) => sum + file.gzip, 0);
-const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
+const kib = (bytes) => `${(bytes / 1024).toFixed(2)} KiB`;
 console.log(`built dist/: an app importing { IOLoop } downloads ${kib(loop.js + loop.wasm)} gzipped (budget ${kib(BUDGETS.loop)}), the whole API ${kib(whole)} (budget ${kib(BUDGETS.wholeApi)})`);
 
 /** The module the inline entry (src/runtime/inline.ts) takes the core

@@ -82,6 +82,7 @@ export class IOLoop {
     this.#wakeUps = new WakeUps(
       isSchedulingClock(clock) ? clock : hostScheduler, core, () => this.time(),
       () => this.#woken(), (deadline) => this.#hostTimerFired(deadline),
+      (error, method) => this.#dispatch.report(error, "clock", method),
     );
   }
 

@@ -11,26 +11,33 @@
 //   - else nothing (no deadline, or only Infinity, which never fires).
 // Both call back into the loop, which runs an iteration if it is still
 // running. This file knows when to wake, never what runs.
+//
+// A clock of the user's own may bring its scheduler (a VirtualClock or an
+// AlarmClock does). The first of its calls that throws is reported, and the
+// host's scheduler takes over for good: a timer the clock armed is forgotten
+// (ignored if it fires after all: each scheduler gets its own callback) and
+// the next wake-up is armed on the host, so none is lost.
 
-import type { SchedulingClock } from "../time/clock.js";
+import { hostScheduler, type SchedulingClock } from "../time/clock.js";
 import type { Core } from "../core.js";
 
 /** setTimeout's largest delay (2^31-1 ms, ~24.8 days): longer waits are
  *  re-armed in steps. */
 const MAX_HOST_DELAY = 2 ** 31 - 1;
 
-/** Where the timer and the macrotask come from: the host's, or the clock's
- *  own (VirtualClock). */
+/** Where the timer and the macrotask come from: the host's (which can also
+ *  yield), or the clock's own. */
 export type Scheduler = Pick<SchedulingClock, "setTimer" | "clearTimer" | "queueMacrotask"> & {
   yieldTask?: (fn: () => void) => void;
 };
 
 export class WakeUps {
-  readonly #scheduler: Scheduler;
+  #scheduler: Scheduler;
   readonly #core: Pick<Core, "hasImmediateWork" | "nextDeadline">;
   readonly #time: () => number;
   readonly #onWake: () => void;
   readonly #onHostTimer: (deadline: number) => void;
+  readonly #onSchedulerError: (error: unknown, method: Function) => void;
   #hostTimer: unknown = undefined;
   /** What the armed host timer was armed for, on the loop's time. */
   #hostTimerDeadline = Infinity;
@@ -48,12 +55,15 @@ export class WakeUps {
      *  that much time has passed, whatever the clock says (see the loop's
      *  time()). */
     onHostTimer: (deadline: number) => void,
+    /** Called with what a clock's own scheduler threw, and the method. */
+    onSchedulerError: (error: unknown, method: Function) => void,
   ) {
     this.#scheduler = scheduler;
     this.#core = core;
     this.#time = time;
     this.#onWake = onWake;
     this.#onHostTimer = onHostTimer;
+    this.#onSchedulerError = onSchedulerError;
   }
 
   /** Host timers armed: 0 or 1. */
@@ -83,31 +93,32 @@ export class WakeUps {
     const now = this.#time();
     const delay = Math.min(Math.max(deadline - now, 0), MAX_HOST_DELAY);
     this.#hostTimerDeadline = now + delay;
-    this.#hostTimer = this.#scheduler.setTimer(this.#fire, delay);
+    this.#hostTimer = this.#call("setTimer", delay);
   }
 
   /** Lets the host run (input, rendering, the loop's own I/O) before the
    *  next slice of a list: scheduler.yield() where the host has it, which
    *  resumes ahead of other tasks, else a macrotask. */
   queueSlice(): void {
-    if (this.#wakeQueued) return;
-    this.#wakeQueued = true;
-    if (this.#scheduler.yieldTask) this.#scheduler.yieldTask(this.#wake);
-    else this.#scheduler.queueMacrotask(this.#wake);
+    this.#queue(this.#scheduler === hostScheduler ? "yieldTask" : "queueMacrotask");
   }
 
   /** Wakes the loop in a macrotask, once however often it is asked. */
   queueWake(): void {
+    this.#queue("queueMacrotask");
+  }
+
+  #queue(method: "yieldTask" | "queueMacrotask"): void {
     if (this.#wakeQueued) return;
-    this.#wakeQueued = true;
-    this.#scheduler.queueMacrotask(this.#wake);
+    this.#call(method);
+    this.#wakeQueued = true; // after the call: a wake queued by a clock that then broke is not waited for
   }
 
   /** Clears the host timer, if one is armed. A queued macrotask still runs;
    *  the loop ignores it unless it is running again by then. */
   disarm(): void {
     if (this.#hostTimer === undefined) return;
-    this.#scheduler.clearTimer(this.#hostTimer);
+    this.#call("clearTimer");
     this.#hostTimer = undefined;
     this.#hostTimerDeadline = Infinity;
   }
@@ -117,10 +128,42 @@ export class WakeUps {
     this.#onWake();
   };
 
-  readonly #fire = (): void => {
-    const deadline = this.#hostTimerDeadline;
-    this.#hostTimer = undefined;
-    this.#hostTimerDeadline = Infinity;
-    this.#onHostTimer(deadline);
-  };
+  /** The armed timer's callback, one per scheduler. */
+  #fire = this.#timerCallback();
+
+  #timerCallback(): () => void {
+    const fire = (): void => {
+      if (fire !== this.#fire) return; // armed by a clock that broke since
+      const deadline = this.#hostTimerDeadline;
+      this.#hostTimer = undefined;
+      this.#hostTimerDeadline = Infinity;
+      this.#onHostTimer(deadline);
+    };
+    return fire;
+  }
+
+  /** Calls the scheduler's `method` with what it takes: the timer callback
+   *  and a delay, the armed timer, or the wake. If a clock's own scheduler
+   *  throws, that is reported, the host's takes over (see above), and the
+   *  call is made again on it; the host's own throws are not caught. */
+  #call(method: "setTimer" | "clearTimer" | "queueMacrotask" | "yieldTask", delay?: number): unknown {
+    const scheduler = this.#scheduler;
+    let fn: unknown;
+    try {
+      fn = scheduler[method];
+      return (fn as (a: unknown, b?: number) => unknown).call(scheduler,
+        method === "setTimer" ? this.#fire : method === "clearTimer" ? this.#hostTimer : this.#wake, delay);
+    } catch (error) {
+      if (scheduler === hostScheduler) throw error;
+      this.#onSchedulerError(error, typeof fn === "function" ? fn : this.#call);
+      this.#scheduler = hostScheduler;
+      this.#fire = this.#timerCallback();
+      if (method !== "setTimer") { // (setTimer is called with none armed, its deadline set)
+        this.#hostTimer = undefined;
+        this.#hostTimerDeadline = Infinity;
+      }
+      this.#wakeQueued = false;
+      return method === "clearTimer" ? undefined : this.#call(method, delay);
+    }
+  }
 }

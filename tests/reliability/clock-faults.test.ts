@@ -4,7 +4,7 @@
 // lost, and nothing spins.
 
 import { describe, expect, it } from "vitest";
-import { PeriodicCallback, type Timeout } from "../../src/index.js";
+import { PeriodicCallback, type ErrorContext, type Timeout } from "../../src/index.js";
 import { VirtualClock } from "../../src/time/virtual-clock.js";
 import { createLoop } from "../host/helpers.js";
 
@@ -109,5 +109,96 @@ describe("a clock that jumps far ahead", () => {
     await clock.advance(10);
     expect(calls).toBeLessThanOrEqual(3);
     periodic.stop();
+  });
+});
+
+describe("a clock whose own scheduler throws (setTimer, clearTimer, queueMacrotask)", () => {
+  type Method = "setTimer" | "clearTimer" | "queueMacrotask";
+
+  /** A scheduling clock that stands still at 0. Its timers fire only when
+   *  the test calls them; its macrotasks are the host's. The methods named
+   *  in `broken` throw. */
+  function brokenClock() {
+    const timers: Array<() => void> = [];
+    const broken = new Set<Method>();
+    const clock = {
+      broken,
+      timers,
+      now: () => 0,
+      setTimer(fn: () => void): unknown {
+        if (broken.has("setTimer")) throw new Error("setTimer broke");
+        return timers.push(fn);
+      },
+      clearTimer(): void {
+        if (broken.has("clearTimer")) throw new Error("clearTimer broke");
+      },
+      queueMacrotask(fn: () => void): void {
+        if (broken.has("queueMacrotask")) throw new Error("queueMacrotask broke");
+        setTimeout(fn, 0);
+      },
+    };
+    return clock;
+  }
+
+  async function loopOn(clock: ReturnType<typeof brokenClock>) {
+    const reports: ErrorContext[] = [];
+    const loop = await createLoop({ clock, onError: (context) => { reports.push(context); } });
+    return { loop, reports };
+  }
+
+  it("setTimer: reported once, and every timeout still fires in order, on the host's timer", async () => {
+    const clock = brokenClock();
+    clock.broken.add("setTimer");
+    const { loop, reports } = await loopOn(clock);
+    const fired: number[] = [];
+    const result = await loop.run(() => new Promise<string>((resolve) => {
+      loop.callLater(30, () => { fired.push(loop.time()); resolve("done"); });
+      loop.callLater(10, () => fired.push(loop.time()));
+      loop.callLater(20, () => fired.push(loop.time()));
+    }));
+    expect(result).toBe("done");
+    expect(fired).toEqual([10, 20, 30]); // the host timer that fired moves the loop's time to its deadline
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).toMatchObject({ kind: "clock", fn: clock.setTimer });
+    expect(String(reports[0]!.error)).toContain("setTimer broke");
+    expect(clock.timers).toHaveLength(0);
+  });
+
+  it("queueMacrotask: reported once, and the loop still starts, runs callbacks and stops", async () => {
+    const clock = brokenClock();
+    clock.broken.add("queueMacrotask");
+    const { loop, reports } = await loopOn(clock);
+    let ran = 0;
+    expect(await loop.run(() => { loop.addCallback(() => { ran++; }); return 42; })).toBe(42);
+    loop.addCallback(() => { ran++; });
+    await loop.run(() => new Promise<void>((resolve) => loop.callLater(5, resolve)));
+    expect(ran).toBe(2);
+    expect(reports.map(({ kind, fn }) => [kind, fn])).toEqual([["clock", clock.queueMacrotask]]);
+  });
+
+  it("clearTimer: reported once; the clock's timer it could not clear is ignored when it fires", async () => {
+    const clock = brokenClock();
+    const { loop, reports } = await loopOn(clock);
+    const fired: string[] = [];
+    void loop.start();
+    loop.callLater(1000, () => fired.push("late"));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(clock.timers).toHaveLength(1); // the clock's timer, armed for 1000
+    clock.broken.add("clearTimer");
+    // An earlier deadline replaces the armed timer: clearTimer throws, and
+    // the host's scheduler takes over.
+    await new Promise<void>((resolve) => loop.callLater(20, () => { fired.push("early"); resolve(); }));
+    expect(reports.map(({ kind, fn }) => [kind, fn])).toEqual([["clock", clock.clearTimer]]);
+    expect(loop.time()).toBe(20);
+    expect(loop.stats().hostTimers).toBe(1); // the host's, for "late"
+    // The clock fires its stale timer after all: were it taken for the
+    // host's, the loop's time would jump to 1000 and "late" would run now.
+    clock.timers[0]!();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(fired).toEqual(["early"]);
+    expect(loop.time()).toBe(20);
+    expect(loop.stats().hostTimers).toBe(1);
+    expect(reports).toHaveLength(1);
+    loop.stop();
   });
 });
