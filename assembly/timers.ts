@@ -61,7 +61,7 @@ import {
   IN_HEAP, DUE, SPENT, deadlineOf, setDeadline, sequenceOf, setSequence, nextOf, setNext,
   generationOf, setGeneration, delayOf, setDelay, recordsReserve, recordsCapacity,
 } from "./records";
-import { growBlock } from "./memory";
+import { growBlock, nextCapacity } from "./memory";
 import { sortU64 } from "./sort";
 import {
   CHAINS, tickOf, wheelPlace, wheelUnlink, wheelDetach, wheelAdvance, wheelNearEnd, wheelChain,
@@ -349,7 +349,7 @@ export function timerNextDecided(now: f64): i32 {
   let slot = timerPopDue(now);
   while (slot >= 0 && sequenceOf(slot) >= decisionStart) {
     if (asideCount == asideCapacity) {
-      asideCapacity = asideCapacity == 0 ? 16 : asideCapacity * 2;
+      asideCapacity = nextCapacity(asideCapacity, asideCount + 1);
       aside = growBlock(aside, asideCapacity, 4);
     }
     store<i32>(aside + (<usize>asideCount << 2), slot);
