@@ -3,6 +3,7 @@
 // far ahead. The loop's time never goes back, no timeout fires early or is
 // lost, and nothing spins.
 
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { PeriodicCallback, type ErrorContext, type Timeout } from "../../src/index.js";
 import { VirtualClock } from "../../src/time/virtual-clock.js";
@@ -200,5 +201,52 @@ describe("a clock whose own scheduler throws (setTimer, clearTimer, queueMacrota
     expect(loop.stats().hostTimers).toBe(1);
     expect(reports).toHaveLength(1);
     loop.stop();
+  });
+
+  it("whichever method breaks, and whenever: every timeout kept fires once, in (deadline, order), never early; one report", async () => {
+    /** Polls with the host's own timer: the loop's wake-ups are what is tested. */
+    const until = async (done: () => boolean, ms: number): Promise<void> => {
+      for (const end = performance.now() + ms; !done() && performance.now() < end;) await new Promise((resolve) => setTimeout(resolve, 2));
+    };
+    await fc.assert(fc.asyncProperty(
+      fc.constantFrom<Method>("setTimer", "clearTimer", "queueMacrotask"),
+      fc.nat({ max: 6 }),
+      fc.array(fc.record({ delay: fc.nat({ max: 12 }), then: fc.constantFrom("keep", "cancel", "refresh"), pause: fc.boolean() }),
+        { minLength: 1, maxLength: 20 }),
+      async (method, breakAfter, plan) => {
+        // A real-time clock with real timers, whose `method` throws from its
+        // (breakAfter + 1)th call on.
+        let calls = 0;
+        const count = (name: Method): void => {
+          if (name === method && ++calls > breakAfter) throw new Error(`${name} broke`);
+        };
+        const clock = {
+          now: () => performance.now(),
+          setTimer: (fn: () => void, ms: number): unknown => { count("setTimer"); return setTimeout(fn, ms); },
+          clearTimer: (handle: unknown): void => { count("clearTimer"); clearTimeout(handle as ReturnType<typeof setTimeout>); },
+          queueMacrotask: (fn: () => void): void => { count("queueMacrotask"); setTimeout(fn, 0); },
+        };
+        const reports: ErrorContext[] = [];
+        const loop = await createLoop({ clock, onError: (context) => { reports.push(context); } });
+        const fired: Array<{ i: number; at: number }> = [];
+        const kept: Array<{ i: number; deadline: number }> = [];
+        void loop.start();
+        for (const [i, step] of plan.entries()) {
+          const id = loop.callLater(step.delay, () => { fired.push({ i, at: loop.time() }); });
+          if (step.then === "cancel") loop.removeTimeout(id);
+          else {
+            if (step.then === "refresh") loop.refreshTimeout(id);
+            kept.push({ i, deadline: loop.deadlineOf(id)! });
+          }
+          if (step.pause) await new Promise((resolve) => setTimeout(resolve, 1 + (i % 3)));
+        }
+        await until(() => fired.length >= kept.length, 2000);
+        loop.stop();
+        kept.sort((a, b) => a.deadline - b.deadline || a.i - b.i);
+        expect(fired.map(({ i }) => i)).toEqual(kept.map(({ i }) => i));
+        for (const [n, { at }] of fired.entries()) expect(at).toBeGreaterThanOrEqual(kept[n]!.deadline);
+        expect(reports.map(({ kind }) => kind)).toEqual(calls > breakAfter ? ["clock"] : []);
+      },
+    ), { numRuns: 40 });
   });
 });
