@@ -11,10 +11,12 @@ export interface Env {
   /** CPU (or main-thread busy) time of this process so far, in milliseconds. */
   cpuMs?(): Promise<number>;
   /** Bytes held: JS heap, and memory outside it (ArrayBuffers, wasm memory). */
-  memory?(): { heap: number; external: number };
+  memory?(): MemoryReading | Promise<MemoryReading>;
   /** Called with a line of progress. */
   log(line: string): void;
 }
+
+export interface MemoryReading { heap: number; external: number }
 
 /** One figure per peer, with the runs it is the median of. */
 export interface Figure { median: number; runs: number[] }

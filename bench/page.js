@@ -1,10 +1,12 @@
 // A headless Chromium page for benchmarks: /usr/bin/chromium through
 // playwright-core, with a fresh profile, serving `files` from 127.0.0.1 with
 // cross-origin isolation (which gives performance.now() 5 µs resolution
-// instead of 100 µs) and window.gc (--expose-gc). The page can call
-// benchTaskMs(): the main thread's task time so far, from the DevTools
-// protocol (Performance.getMetrics TaskDuration), its CPU time as near as a
-// page can read it. Console lines go to stderr.
+// instead of 100 µs) and window.gc (--expose-gc). The page can call, through
+// the DevTools protocol, benchTaskMs(): the main thread's task time so far
+// (Performance.getMetrics TaskDuration), its CPU time as near as a page can
+// read it; and benchHeapUsage(): the bytes its JS heap and Blink's heap use,
+// and those of the ArrayBuffers outside them (Runtime.getHeapUsage; wasm
+// memory is not among them). Console lines go to stderr.
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -51,6 +53,11 @@ export async function withBenchPage(files, use) {
     await page.exposeFunction("benchTaskMs", async () => {
       const { metrics } = await cdp.send("Performance.getMetrics");
       return metrics.find((m) => m.name === "TaskDuration").value * 1000;
+    });
+    await page.exposeFunction("benchHeapUsage", async () => {
+      const { usedSize, embedderHeapUsedSize, backingStorageSize } = await cdp.send("Runtime.getHeapUsage");
+      // The embedder's heap holds Blink's objects: a setTimeout's timer is one (about 330 B).
+      return { heap: usedSize + embedderHeapUsedSize, external: backingStorageSize };
     });
     page.on("console", (message) => console.error(`  ${message.text()}`));
     page.on("pageerror", (error) => console.error("page error:", error));

@@ -46,8 +46,10 @@ export async function runInNode(suite, { script, npmScript }) {
 }
 
 /** Runs `suite` in a headless Chromium page. CPU time is the main thread's
- *  task time from the DevTools protocol; the page has no memory() (it cannot
- *  see memory outside its JS heap), and its log lines go to stderr. */
+ *  task time from the DevTools protocol; memory is the JS heap and the
+ *  ArrayBuffers from the same protocol, plus the wasm memories the page made
+ *  (which the protocol leaves out, and Node's `external` counts); its log
+ *  lines go to stderr. */
 export async function runInChromium(suite) {
   const files = {
     "/suite.js": { type: "text/javascript", body: readFileSync(await suite.bundle("browser")) },
@@ -56,12 +58,27 @@ export async function runInChromium(suite) {
   await withBenchPage(files, (page, runtime) => record(suite, runtime, () =>
     page.evaluate(async ({ exportName, quick, only, peers }) => {
       if (!crossOriginIsolated) throw new Error("bench page is not cross-origin isolated");
+      // Every wasm memory made from here on, to count while it lives.
+      const memories = [];
+      const NativeMemory = WebAssembly.Memory;
+      WebAssembly.Memory = class extends NativeMemory {
+        constructor(descriptor) {
+          super(descriptor);
+          memories.push(new WeakRef(this));
+        }
+      };
       const run = (await import("/suite.js"))[exportName];
       const wasm = new Uint8Array(await (await fetch("/core.wasm")).arrayBuffer());
       const env = {
         now: () => performance.now(),
         gc: typeof gc === "function" ? () => gc() : undefined,
         cpuMs: () => benchTaskMs(),
+        memory: async () => {
+          const { heap, external } = await benchHeapUsage();
+          let wasm = 0;
+          for (const memory of memories) wasm += memory.deref()?.buffer.byteLength ?? 0;
+          return { heap, external: external + wasm };
+        },
         log: (line) => console.log(line),
       };
       return run(env, wasm, { quick, only, peers });

@@ -24,7 +24,7 @@ export async function held(env: Env): Promise<number> {
   env.gc!();
   await breathe();
   env.gc!();
-  const { heap, external } = env.memory!();
+  const { heap, external } = await env.memory!();
   return heap + external;
 }
 
