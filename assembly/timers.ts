@@ -25,13 +25,18 @@
 // 0, 1, ... in the order of their numbers (renumber), which changes no
 // comparison between them.
 //
-// An id is the integer  (generation * 2^8 + lane) * 2^22 + slot,  carried as
-// an f64 (exact below 2^53). 22 bits of slot allow 4M pending timeouts. The
+// An id is the integer  (generation * 2^8 + lane) * 2^21 + slot,  carried as
+// an f64 (exact below 2^53). 21 bits of slot allow 2M pending timeouts. The
 // lane (8 bits) is this instance's number among the cores alive in the
 // process, given by the host once (timerSetLane), so that no two live loops
 // issue the same id. The 23-bit generation would take 2^23 reuses of one
 // slot to wrap; a slot whose generation is exhausted is retired (generation
 // 0, which no id carries) rather than wrapped, so no id is ever issued twice.
+// Why 21 bits and not more: a slot's first id (generation 1) is then below
+// 2^30, a small integer in V8 everywhere (in Node, whose small integers reach
+// 2^31, its first three are), which an array or a field holds in place
+// instead of as a heap number. And no id is below 2^29: a small number (0,
+// -1, an index) is never one.
 //
 // A timer's life: pending (in the heap or the wheel) -> DUE (taken for the
 // iteration's dispatch list) -> SPENT (claimed by the host to run, or
@@ -68,7 +73,7 @@ import {
   wheelEarliestDeadline, wheelDetachAny, wheelPostpone, wheelReset, wheelElapsed, wheelCheck,
 } from "./wheel";
 
-export const SLOT_BITS: i32 = 22;
+export const SLOT_BITS: i32 = 21;
 export const LANE_BITS: i32 = 8;
 export const MAX_SLOTS: i32 = 1 << SLOT_BITS;
 const LANES: u32 = 1 << LANE_BITS;

@@ -232,7 +232,7 @@ export class Core {
     throw this.failure;
   }
 
-  /** A new timer id, or throws RangeError when 4M timers are pending. */
+  /** A new timer id, or throws RangeError when 2M timers are pending. */
   schedule(where: string, deadline: number, delay: number): number {
     let id: number;
     try { id = this.#core.timerSchedule(deadline, delay); } catch (e) { this.#trap(e); }

@@ -16,6 +16,12 @@ async function compileDebugCore(url: URL): Promise<WebAssembly.Module> {
   return WebAssembly.compile(await readFile(url));
 }
 
+/** The debug core compiled again: a module no core is pooled for yet, so a
+ *  loop made from it has a new core, whose slots were never used. */
+export function freshDebugModule(): Promise<WebAssembly.Module> {
+  return compileDebugCore(new URL("../../build/core.debug.wasm", import.meta.url));
+}
+
 export async function createLoop(options: IOLoopOptions = {}): Promise<IOLoop> {
   const loop = await IOLoop.create({ module: debugModule, ...options });
   onTestFinished(() => {

@@ -2,7 +2,8 @@
 // back in removeTimeout, refreshTimeout and deadlineOf.
 import { describe, expect, it } from "vitest";
 import type { Timeout } from "../../src/index.js";
-import { createLoop, runningLoop } from "./helpers.js";
+import { VirtualClock } from "../../src/time/virtual-clock.js";
+import { createLoop, freshDebugModule, runningLoop } from "./helpers.js";
 
 describe("timeout ids", () => {
   it("an id is a plain number, and distinct for every timeout scheduled", async () => {
@@ -199,6 +200,18 @@ describe("an id is valid in its own loop only", () => {
     expect(fresh.some((id) => old.includes(id))).toBe(false);
     await clock.advance(5);
     expect(fired).toBe(20);
+  });
+
+  it("a slot's first id is a small integer in every engine (2^29 to 2^30); a reused slot's is past 2^30", async () => {
+    const loop = await createLoop({ module: await freshDebugModule(), clock: new VirtualClock() });
+    const first = Array.from({ length: 1000 }, () => loop.callLater(5, () => {}));
+    for (const id of first) {
+      expect(Number.isInteger(id) && id >= 2 ** 29 && id < 2 ** 30, `id ${id}`).toBe(true);
+    }
+    for (const id of first) loop.removeTimeout(id);
+    const reused = loop.callLater(5, () => {});
+    expect(reused).toBeGreaterThanOrEqual(2 ** 30);
+    expect(first).not.toContain(reused);
   });
 
   it("100,000 random numbers touch none of 1,000 live timeouts", async () => {

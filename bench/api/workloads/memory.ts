@@ -18,10 +18,11 @@
 // "ids kept, warm loop": the loop first schedules and cancels N timeouts, so
 // that its memory has grown and its slots have been used once; then what
 // keeping N new ids costs is measured. The loop's ids carry a slot's
-// generation above bit 30: a slot's first ids are small integers in Node
-// (below 2^31), later ones are 16-byte heap numbers wherever a plain array
-// or an object field keeps them (a Float64Array keeps them unboxed). Pages
-// (pointer compression) box every id past 2^30, the first ones included.
+// generation from bit 29 up: a slot's first id is a small integer everywhere
+// (below 2^30), and so are its second and third in Node (below 2^31); later
+// ones are heap numbers wherever a plain array or an object field keeps them
+// (16 B in Node, 12 B with pointer compression, as in pages; a Float64Array
+// keeps them unboxed).
 
 import { held } from "../../workloads/memory";
 import { interleave, randoms, type Env, type Row } from "../../harness";
