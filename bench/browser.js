@@ -1,8 +1,8 @@
 // npm run bench:browser: the same suite in headless Chromium (bench/runner.js),
 // printed as tables and written to bench/results/browser.json (BENCH_QUICK=1:
 // small sizes once, to bench/results/browser.quick.tmp). CPU per timer is the
-// main thread's task time from the DevTools protocol; memory is not measured
-// here (a page cannot see memory outside its JS heap).
+// main thread's task time from the DevTools protocol; memory, the heaps and
+// buffers DevTools reports plus the wasm memories (bench/runner.js).
 import { bundleSuite } from "./bundle.js";
 import { runInChromium } from "./runner.js";
 import { sizeRows } from "./size.js";

@@ -2,9 +2,9 @@
 // (bench/runner.js), printed as tables with the targets' verdicts and written
 // to bench/results/api-browser.json (BENCH_QUICK=1: tiny sizes once, to
 // bench/results/api-browser.quick.tmp). Fire's CPU is the main thread's task
-// time from DevTools; memory is not measured (a page cannot see memory
-// outside its JS heap); readiness dispatch has no EventEmitter (the page has
-// none), so its row is compared with EventTarget.
+// time from DevTools, memory the heaps and buffers DevTools reports plus the
+// wasm memories (bench/runner.js); readiness dispatch has no EventEmitter (the
+// page has none), so its row is compared with EventTarget.
 import { bundleApiSuite } from "../bundle.js";
 import { runInChromium } from "../runner.js";
 import { renderApiTargets } from "./targets.js";
