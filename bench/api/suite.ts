@@ -1,8 +1,11 @@
 // Every public-API workload, in order, with the sizes and rounds of a full
 // run. The same module runs in Node (bench/api/run.js) and in Chromium
 // (bench/api/browser.js); the runner passes the core's bytes, what its
-// runtime can measure, and Node's EventEmitter where there is one.
+// runtime can measure, and Node's EventEmitter where there is one. A page
+// measures the `events` package instead: the port of Node's EventEmitter
+// that bundlers give browser code importing "events".
 
+import { EventEmitter as PortedEventEmitter } from "events";
 import { breathe, type Env, type Row } from "../harness";
 import { timerPeers } from "./peers/timers";
 import { callbackPeers } from "./peers/callbacks";
@@ -40,6 +43,6 @@ export async function runApiSuite(env: Env, wasm: Uint8Array<ArrayBuffer>, optio
   await step("callbacks", () => callbacks(env, callbackPeers(module), quick ? { batch: 1e3, chain: 1e2 } : { batch: 1e6, chain: 1e5 }, quick ? 1 : 5));
   // A module of its own: no core of it is pooled yet (see new-loop.ts).
   await step("new-loop", async () => newLoop(env, timerPeers(await WebAssembly.compile(wasm), wasm), quick ? 10 : 100, quick ? 1 : 5));
-  await step("dispatch", () => dispatch(env, dispatchPeers(module, options.EventEmitter), quick ? [10] : [10, 1000], quick ? 1e3 : 1e6, quick ? 1 : 5));
+  await step("dispatch", () => dispatch(env, dispatchPeers(module, options.EventEmitter ?? PortedEventEmitter), quick ? [10] : [10, 1000], quick ? 1e3 : 1e6, quick ? 1 : 5));
   return rows;
 }

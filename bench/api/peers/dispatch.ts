@@ -1,7 +1,7 @@
 // The readiness peers: the loop's handlers (setReady, then the handler is
 // called in the loop's next iteration and clears the readiness), against a
 // listener per source called by EventEmitter.emit (Node's, handed in by the
-// runner: the page has none) and EventTarget.dispatchEvent (a new Event per
+// runner; in a page, the `events` package's port of it) and EventTarget.dispatchEvent (a new Event per
 // dispatch, as the platform makes one). Every round starts in a host task.
 
 import { IOLoop, READ } from "../../../src/index";
