@@ -116,19 +116,16 @@ function listStart(list: i32): i64 {
   return start + (<i64>1 << <i64>((list >> SLOT_BITS) * SLOT_BITS)) - 1;
 }
 
-/** Whether every chain of `list` holds at most FEW_PER_CHAIN timers. The
- *  chains are walked side by side, as refill does, and no further than that. */
+/** Whether every chain of `list` holds at most FEW_PER_CHAIN timers. Each
+ *  chain is walked no further than that: a list of many timers is told from
+ *  its first chain. */
 function fewIn(list: i32): bool {
-  let a = nextOf(headOf(list, 0)), b = nextOf(headOf(list, 1));
-  let c = nextOf(headOf(list, 2)), d = nextOf(headOf(list, 3));
-  for (let i = 0; i < FEW_PER_CHAIN; i++) {
-    if ((a & b & c & d) < 0) return true; // every chain has ended (at its head)
-    if (a >= 0) a = nextOf(a);
-    if (b >= 0) b = nextOf(b);
-    if (c >= 0) c = nextOf(c);
-    if (d >= 0) d = nextOf(d);
+  for (let k = 0; k < CHAINS; k++) {
+    let node = nextOf(headOf(list, k));
+    for (let i = 0; i < FEW_PER_CHAIN && node >= 0; i++) node = nextOf(node);
+    if (node >= 0) return false;
   }
-  return (a & b & c & d) < 0;
+  return true;
 }
 
 /** The earliest non-empty list, or -1. */
