@@ -110,11 +110,12 @@ export function heapRemove(slot: i32): bool {
   return true;
 }
 
-/** Gives `slot`, which must be in the heap, a new (key, tie). */
+/** Gives `slot`, which must be in the heap, a new (key, tie). Taken out and
+ *  put back, in O(log n) as a sift would be: its one caller renumbers the
+ *  heap once per 2^32 schedules, and this is the least code. */
 export function heapUpdate(slot: i32, key: f64, tie: u32): void {
-  const i = heapPositionOf(slot);
-  if (i > 0 && before(key, tie, (i - 1) >> 2)) siftUp(i, key, tie, slot);
-  else siftDown(i, key, tie, slot);
+  heapRemove(slot);
+  heapPush(slot, key, tie);
 }
 
 /** Removes and returns the least slot; the heap must not be empty. */
