@@ -111,7 +111,10 @@ export class WakeUps {
   #queue(method: "yieldTask" | "queueMacrotask"): void {
     if (this.#wakeQueued) return;
     this.#call(method);
-    this.#wakeQueued = true; // after the call: a wake queued by a clock that then broke is not waited for
+    // After the call: if the clock's scheduler broke, the call cleared the
+    // flag (a wake that clock queued is not waited for) and queued this one
+    // on the host's.
+    this.#wakeQueued = true;
   }
 
   /** Clears the host timer, if one is armed. A queued macrotask still runs;
