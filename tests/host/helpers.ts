@@ -8,18 +8,15 @@ import { VirtualClock } from "../../src/time/virtual-clock.js";
 
 // These suites also run in Chromium (tests/browser): there the file is
 // served over http, in Node it is read from disk.
-const debugModule = await compileDebugCore(new URL("../../build/core.debug.wasm", import.meta.url));
+const debugModule = await freshDebugModule();
 
-async function compileDebugCore(url: URL): Promise<WebAssembly.Module> {
+/** The debug core, compiled: each call makes a module no core is pooled for
+ *  yet, so a loop made from it has a new core, whose slots were never used. */
+export async function freshDebugModule(): Promise<WebAssembly.Module> {
+  const url = new URL("../../build/core.debug.wasm", import.meta.url);
   if (url.protocol !== "file:") return WebAssembly.compileStreaming(fetch(url));
   const { readFile } = await import("node:fs/promises");
   return WebAssembly.compile(await readFile(url));
-}
-
-/** The debug core compiled again: a module no core is pooled for yet, so a
- *  loop made from it has a new core, whose slots were never used. */
-export function freshDebugModule(): Promise<WebAssembly.Module> {
-  return compileDebugCore(new URL("../../build/core.debug.wasm", import.meta.url));
 }
 
 export async function createLoop(options: IOLoopOptions = {}): Promise<IOLoop> {
