@@ -364,9 +364,6 @@ export class IOStream {
   }
 }
 
-/** Adds the stream's handler for `what`; an error of the loop's (the source
- *  already has a handler, it is added to another loop) is rethrown as
- *  IOStream's, the loop's message kept as the detail and the cause. */
 /** What a source or sink says went wrong: its `error`, or what reading it
  *  threw. */
 function errorOf(target: unknown): unknown {
@@ -377,6 +374,9 @@ function errorOf(target: unknown): unknown {
   }
 }
 
+/** Adds the stream's handler for `what`; an error of the loop's (the source
+ *  already has a handler, it is added to another loop) is rethrown as
+ *  IOStream's, the loop's message kept as the detail and the cause. */
 function watch(loop: IOLoop, what: "source" | "sink", target: unknown, onEvents: (target: unknown, events: number) => void): void {
   try {
     loop.addHandler(target, onEvents, 0);
