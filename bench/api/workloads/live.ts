@@ -59,9 +59,11 @@ export async function liveOperations(env: Env, peers: TimerPeer[], ks: number[],
   const rows: Row[] = [];
   const replacements = wholeDelays(ops, SPAN_MS, 0x11f, AHEAD_MS);
   const picks = randoms(ops, 0x120);
+  // Each size's initial delays, made once: both workloads start from them.
+  const initials = new Map(ks.map((k) => [k, wholeDelays(k, SPAN_MS, 0x11e, AHEAD_MS)]));
   for (const [workload, kernel] of Object.entries(KERNELS)) {
     for (const k of ks) {
-      const initial = wholeDelays(k, SPAN_MS, 0x11e, AHEAD_MS);
+      const initial = initials.get(k)!;
       env.log(`${workload} at K=${k} live, ${ops} operations`);
       const delays = kernel === rearmKernel ? initial : replacements;
       const values = await interleave(env, rounds, peers, async (peer) => {
