@@ -14,7 +14,11 @@
 // the same fraction of a millisecond either way. postTask is kept where it
 // exists: as punctual, one host task per wake-up instead of two, and
 // cancelled natively (an AbortController per arming, a few objects per
-// wake-up). Elsewhere a MessageChannel message arms the setTimeout, since a
+// wake-up). It costs more to arm than setTimeout, and setTimeout for delays
+// of 4 ms or more would escape the clamp too, but a loop woken by its own
+// setTimeout that arms the next makes a chain of timers, which Chromium
+// throttles in a hidden page to one wake-up a minute; a postTask task is
+// not a timer task and starts no chain. Elsewhere a MessageChannel message arms the setTimeout, since a
 // message task is not a timer task and starts the nesting count over.
 //
 // Node and Bun (which have setImmediate) do not clamp: plain setTimeout.
