@@ -129,6 +129,15 @@ function readConstants(exports: CoreExports): CoreConstants {
   };
 }
 
+/** IOLoop.create's refusal of one loop too many: past the lanes (256 per
+ *  process), or past the WebAssembly memories the runtime can reserve
+ *  (each reserves gigabytes of address space; a Chromium page, which keeps
+ *  them in its V8 sandbox, holds about 120). A closed loop's core goes back
+ *  to the pool and the next loop takes it, so closing loops makes room. */
+function tooManyLoops(cause?: unknown): RangeError {
+  return new RangeError(`IOLoop.create: ${lanesTaken - idleCores.length} loops are open, the most this runtime can hold; close() some`, { cause });
+}
+
 /** Cores of closed loops, ready for reuse; and how many lanes are taken. */
 const idleCores: Core[] = [];
 let lanesTaken = 0;
@@ -182,7 +191,12 @@ export class Core {
       core.#inUse = true;
       return core;
     }
-    const memory = new WebAssembly.Memory(maximum === undefined ? { initial: 1 } : { initial: 1, maximum });
+    let memory: WebAssembly.Memory;
+    try {
+      memory = new WebAssembly.Memory(maximum === undefined ? { initial: 1 } : { initial: 1, maximum });
+    } catch (error) {
+      throw tooManyLoops(error);
+    }
     const imports = {
       env: {
         memory,
@@ -197,7 +211,7 @@ export class Core {
     const instance = await WebAssembly.instantiate(module, imports);
     const core = new Core(instance.exports as unknown as CoreExports, memory, module, maxBytes);
     if (lanesTaken >= core.#constants.lanes) {
-      throw new RangeError(`IOLoop.create: ${core.#constants.lanes} loops are open, the most a process may have; close() some`);
+      throw tooManyLoops();
     }
     core.#core.timerSetLane(lanesTaken++);
     return core;

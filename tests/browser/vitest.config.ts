@@ -17,6 +17,9 @@ const NODE_ONLY = [
   "tests/host/iostream-http.test.ts",
   // Opens TCP sockets (node:net) to wake the loop from real I/O.
   "tests/host/loop-wakeups.test.ts",
+  // Opens 256 loops at once, a WebAssembly memory each: more than a page
+  // can reserve (tests/pages/many-loops.test.ts covers the page's limit).
+  "tests/host/loop-limits.test.ts",
   // Read the builds of the core from disk (node:fs).
   "tests/host/events.test.ts",
   "tests/host/core.test.ts",

@@ -3,17 +3,12 @@
 // millisecond, while the same chain through plain nested setTimeout is held
 // to at least 4 ms per hop. The built browser entry (dist/) is served as is,
 // with core.wasm beside it, and imported by the page.
-import { readFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findChromium } from "../chromium.js";
-import { launchChromium } from "./chromium-page.js";
+import { launchChromium, serveBuiltPages } from "./chromium-page.js";
 
 const chromium = findChromium();
-const dist = (name: string) => readFileSync(fileURLToPath(new URL(`../../dist/runtime/${name}`, import.meta.url)));
 
 const HOPS = 150;
 
@@ -77,15 +72,14 @@ function median(values: number[]): number {
 }
 
 describe.skipIf(!chromium)("wake-ups in Chromium", () => {
-  let server: Server;
+  let site: Awaited<ReturnType<typeof serveBuiltPages>>;
   let browser: Browser;
-  let origin: string;
 
   /** Opens the page and returns the hop intervals it measured. */
   async function hops(query = ""): Promise<Record<"loop" | "plain", number[]>> {
     const page: Page = await browser.newPage();
     try {
-      await page.goto(`${origin}/${query}`);
+      await page.goto(`${site.origin}/hops${query}`);
       await page.waitForFunction(() => "hops" in window, undefined, { timeout: 20_000 });
       return await page.evaluate(() => (window as unknown as { hops: Record<"loop" | "plain", number[]> }).hops);
     } finally {
@@ -94,27 +88,13 @@ describe.skipIf(!chromium)("wake-ups in Chromium", () => {
   }
 
   beforeAll(async () => {
-    const files: Record<string, [string, Buffer]> = {
-      "/": ["text/html", Buffer.from('<!doctype html><title>wake-ups</title><script type="module" src="./page.js"></script>')],
-      "/page.js": ["text/javascript", Buffer.from(PAGE)],
-      "/slices": ["text/html", Buffer.from('<!doctype html><title>slices</title><script type="module" src="./slices.js"></script>')],
-      "/slices.js": ["text/javascript", Buffer.from(SLICES_PAGE)],
-      "/browser.js": ["text/javascript", dist("browser.js")],
-      "/core.wasm": ["application/wasm", dist("core.wasm")],
-    };
-    server = createServer((request, response) => {
-      const file = files[(request.url ?? "").split("?")[0]];
-      if (!file) return void response.writeHead(404).end();
-      response.writeHead(200, { "content-type": file[0] }).end(file[1]);
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    site = await serveBuiltPages({ hops: PAGE, slices: SLICES_PAGE });
     browser = await launchChromium(chromium!);
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
 
   afterAll(async () => {
     await browser?.close();
-    await new Promise((resolve) => server?.close(resolve));
+    await site?.close();
   });
 
   it("runs a chain of 1 ms timeouts through the loop unclamped, where nested setTimeout is clamped to 4 ms", async () => {
@@ -137,7 +117,7 @@ describe.skipIf(!chromium)("wake-ups in Chromium", () => {
   it("yields between the slices of a long iteration through scheduler.yield, the browser's own (the built bundle keeps its name)", async () => {
     const page: Page = await browser.newPage();
     try {
-      await page.goto(`${origin}/slices`);
+      await page.goto(`${site.origin}/slices`);
       await page.waitForFunction(() => "slices" in window, undefined, { timeout: 20_000 });
       const { yields, slices } = await page.evaluate(() => (window as unknown as { slices: Record<string, number> }).slices);
       expect(slices).toBeGreaterThan(0);
