@@ -69,14 +69,15 @@ interface CoreConstants {
   headerWords: number;
 }
 
-/** Loads the compiled core for the current runtime (see src/runtime/). */
+/** Loads the compiled core for the current runtime. */
 export type CoreLoader = () => Promise<WebAssembly.Module>;
 
 let defaultLoader: CoreLoader | undefined;
 let defaultModule: Promise<WebAssembly.Module> | undefined;
 
-/** Called once by each runtime entry (src/runtime/*.ts) to say how its
- *  runtime finds core.wasm. The module is compiled once and shared. */
+/** Called once by each of the package's runtime entries to say how its
+ *  runtime finds core.wasm; a call of your own replaces that loader for
+ *  every loop created after it. The module is compiled once and shared. */
 export function setCoreLoader(loader: CoreLoader): void {
   checkFunction("setCoreLoader", "loader", loader);
   defaultLoader = loader;

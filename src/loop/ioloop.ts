@@ -389,8 +389,9 @@ export class IOLoop {
   }
 
   /** Throws if the slot tables and the core disagree, or (with the debug
-   *  core, build/core.debug.wasm) if any of the core's own invariants is
-   *  broken: a diagnostic, which the tests call after every step. */
+   *  core, which a clone of the repository builds as build/core.debug.wasm,
+   *  passed as `module`) if any of the core's own invariants is broken: a
+   *  diagnostic, which the tests call after every step. */
   checkInvariants(): void {
     if (!this.#usable()) return;
     const code = this.#core.invariantCode();

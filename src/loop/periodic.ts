@@ -9,8 +9,16 @@
 import type { IOLoop, Timeout } from "./ioloop.js";
 import { checkFunction, checkOptions, checkPositive, describe, hasMethods } from "../validate.js";
 
-export interface PeriodicCallbackOptions { jitter?: number }
+export interface PeriodicCallbackOptions {
+  /** From 0 (the default) to 1: each period is scaled by a random factor
+   *  in [1 - jitter/2, 1 + jitter/2], so that callbacks started together
+   *  spread out. */
+  jitter?: number;
+}
 
+/** Calls fn every periodMs on the loop, on the grid start + n * period,
+ *  skipping missed periods instead of bursting to catch up; an async fn is
+ *  never overlapped with itself. Nothing runs until start(). */
 export class PeriodicCallback {
   readonly #loop: IOLoop;
   readonly #fn: () => unknown;

@@ -39,8 +39,10 @@ import type { IOLoop } from "../loop/ioloop.js";
 import { sourceHooks, type LoopSource, type SourceHooks } from "../loop/source-hooks.js";
 import { ERROR } from "../events.js";
 
-/** What IOStream reads from: a built-in source, or a user's own that keeps
- *  the contract above. */
+/** What IOStream reads from: a built-in source, or one of your own whose
+ *  read() gives bytes (a string is taken as UTF-8), `undefined` for nothing
+ *  now and `null` at a clean end, and which reports READ and ERROR with
+ *  loop.setReady() / loop.clearReady(). */
 export interface ByteSource {
   read(): Uint8Array | string | null | undefined;
   close(): unknown;

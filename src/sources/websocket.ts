@@ -141,12 +141,16 @@ export class WebSocketSource extends BaseSource {
 
   get closeReason(): string | undefined { return this.#reason; }
 
-  /** Why the socket failed: an error event's error, or StreamBufferFullError. */
+  /** Why the socket failed: an error event's error, a StreamBufferFullError,
+   *  an Error saying the socket threw, or a TypeError for a message whose
+   *  data could not be read. */
   get error(): unknown { return this.#failure; }
 
-  /** Sends one message: a string as text, bytes as binary. Throws
-   *  StreamClosedError once the socket is closing or closed, or has thrown
-   *  (which breaks the source: see broke). */
+  /** Sends one message: a string as text, bytes as binary. Throws an Error
+   *  while the socket is still connecting (wait for WRITE), and
+   *  StreamClosedError once it is closing or closed, or has thrown (a socket
+   *  that throws ends the source: ERROR after the unread messages, `error`
+   *  an Error that says so, with what was thrown as its cause). */
   write(data: string | Uint8Array | ArrayBuffer | ArrayBufferView): void {
     if (typeof data !== "string" && !ArrayBuffer.isView(data) && !isInstance(data, ArrayBuffer)) {
       throw new TypeError(`WebSocketSource.write: data must be a string, an ArrayBuffer or a Uint8Array, got ${describe(data)}`);
@@ -170,8 +174,9 @@ export class WebSocketSource extends BaseSource {
   /** Closes the socket (code 1000 or 3000-4999 everywhere; `ws` and
    *  Workers also take most of 1001-1014) and drops unread messages; reports
    *  nothing more. A code from 1001 to 2999 that the socket refuses: its
-   *  error is thrown, and nothing is closed; any other throw breaks the
-   *  source (see broke), and it is closed all the same. */
+   *  error is thrown, and nothing is closed; after any other throw the
+   *  source is closed all the same, and `error` says the socket threw
+   *  (with what was thrown as its cause). */
   close(code?: number, reason?: string): void {
     if (code !== undefined && (!Number.isInteger(code) || code < 1000 || code > 4999)) {
       throw new RangeError(`WebSocketSource.close: code must be an integer from 1000 to 4999, got ${describe(code)}`);

@@ -24,8 +24,12 @@ export function isReading(now: unknown): now is number {
 
 /** A clock that also schedules the loop's wake-ups. */
 export interface SchedulingClock extends Clock {
+  /** Calls fn once, delayMs from now on this clock; returns a handle for
+   *  clearTimer. The loop keeps at most one such timer armed. */
   setTimer(fn: () => void, delayMs: number): unknown;
+  /** Cancels a timer that setTimer returned. */
   clearTimer(handle: unknown): void;
+  /** Calls fn in a task of its own, soon (never a microtask). */
   queueMacrotask(fn: () => void): void;
 }
 
