@@ -20,7 +20,7 @@
 // order they were scheduled (or moved), and ids that carry a generation so
 // that a stale id never touches the timer that reuses its slot.
 //
-// Sequence numbers are u32, to keep a record at 24 bytes. Before they would
+// Sequence numbers are u32, to keep a record at 28 bytes. Before they would
 // wrap (after 2^32 - 1 schedules and moves) the pending timers are renumbered
 // 0, 1, ... in the order of their numbers (renumber), which changes no
 // comparison between them.

@@ -17,13 +17,12 @@ export interface DurableTimeoutInfo {
 export class DurableTaskError extends Error {
   override name = "DurableTaskError";
 
-  constructor(
-    readonly timeout: DurableTimeoutInfo,
-    /** When it runs again (wall-clock ms), or undefined if it was dropped. */
-    readonly retryAt: number | undefined,
-    cause: unknown,
-  ) {
+  /** When it runs again (wall-clock ms), or undefined if it was dropped. */
+  readonly retryAt: number | undefined;
+
+  constructor(readonly timeout: DurableTimeoutInfo, retryAt: number | undefined, cause: unknown) {
     super(`durable task "${timeout.task}" (timeout ${timeout.id}, attempt ${timeout.attempt}) failed; ${
       retryAt === undefined ? "it was dropped" : `it runs again at ${new Date(retryAt).toISOString()}`}`, { cause });
+    this.retryAt = retryAt;
   }
 }

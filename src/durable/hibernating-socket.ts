@@ -9,10 +9,9 @@
 // the platform with the socket (serializeAttachment, at most 2 KiB), not in
 // storage, so setting it costs no storage write.
 
-import type { WebSocketLike } from "../sources/websocket.js";
+import type { SocketEvent, WebSocketLike } from "../sources/websocket.js";
 import type { HibernatableSocketLike } from "./host.js";
 
-type SocketEvent = "message" | "close" | "error" | "open";
 type Listener = (event: any) => void;
 
 export class HibernatingSocket implements WebSocketLike {

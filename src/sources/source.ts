@@ -64,9 +64,16 @@ const ERROR_NONE = 0, ERROR_PENDING = 1, ERROR_DELIVERED = 2;
 
 /** The readiness bookkeeping every built-in source shares: a local copy of
  *  what it reports (kept while detached), mirrored to the attached loop. */
-export abstract class BaseSource implements LoopSource, SourceHooks {
+export abstract class BaseSource implements LoopSource {
   readonly #kind: string;
   #loop: IOLoop | undefined;
+  /** What the loop calls, apart from the source's own methods: a user who
+   *  holds the source never sees attach or detach on it. */
+  readonly #hooks: SourceHooks = {
+    attach: (loop) => this.#attach(loop),
+    detach: (loop) => this.#detach(loop),
+    interestChanged: (loop, events) => this.#interestChanged(loop, events),
+  };
 
   /** `kind` is the class's name as the user wrote it, for messages (a
    *  minifier renames classes, so constructor.name would not be). */
@@ -74,8 +81,8 @@ export abstract class BaseSource implements LoopSource, SourceHooks {
     this.#kind = kind;
   }
 
-  /** The loop calls this source's attach, detach and interestChanged. */
-  get [sourceHooks](): SourceHooks { return this; }
+  /** The hooks the loop calls (see SourceHooks). */
+  get [sourceHooks](): SourceHooks { return this.#hooks; }
   #ready = 0;
   #errorState = ERROR_NONE;
   /** The attached handler's interest (0 while detached). */
@@ -86,7 +93,7 @@ export abstract class BaseSource implements LoopSource, SourceHooks {
 
   /** Called by loop.addHandler(), whose error says "addHandler: " and then
    *  this refusal's message. */
-  attach(loop: IOLoop): void {
+  #attach(loop: IOLoop): void {
     if (this.#loop !== undefined && this.#loop !== loop) {
       throw new Error(`this ${this.#kind} is already attached to another loop; removeHandler() it there first`);
     }
@@ -96,7 +103,7 @@ export abstract class BaseSource implements LoopSource, SourceHooks {
   }
 
   /** Called by loop.removeHandler() and loop.close(). */
-  detach(loop: IOLoop): void {
+  #detach(loop: IOLoop): void {
     if (this.#loop !== loop) return;
     this.#loop = undefined;
     this.interest = 0;
@@ -104,7 +111,7 @@ export abstract class BaseSource implements LoopSource, SourceHooks {
   }
 
   /** Called by the loop when the handler's interest changes. */
-  interestChanged(loop: IOLoop, events: number): void {
+  #interestChanged(loop: IOLoop, events: number): void {
     if (this.#loop !== loop) return;
     this.interest = events;
     this.interestUpdated();

@@ -42,7 +42,8 @@ import { SizedQueue } from "./queue.js";
 import { BaseSource } from "./source.js";
 import { checkByteCount, encoder } from "./validate.js";
 
-type SocketEvent = "message" | "close" | "error" | "open";
+/** The events of a WebSocket that a source listens to. */
+export type SocketEvent = "message" | "close" | "error" | "open";
 
 /** What WebSocketSource needs of a socket: the standard WebSocket API, as
  *  the DOM, `ws` and Workers type it. (Listeners take `any` because each of
