@@ -7,7 +7,7 @@
 
 export { READ, WRITE, ERROR } from "./events";
 export {
-  timerSetLane, timerSchedule, timerCancel, timerRefresh, timerDeadline, timerClaim,
+  timerSetLane, timerLaneHandover, timerSchedule, timerCancel, timerRefresh, timerDeadline, timerClaim,
   timerNextDeadline, timerPendingCount,
   ERR_BAD_DEADLINE, ERR_TOO_MANY_TIMERS, SLOT_BITS, LANE_BITS,
 } from "./timers";

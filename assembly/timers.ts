@@ -29,7 +29,10 @@
 // an f64 (exact below 2^53). 21 bits of slot allow 2M pending timeouts. The
 // lane (8 bits) is this instance's number among the cores alive in the
 // process, given by the host once (timerSetLane), so that no two live loops
-// issue the same id. The 23-bit generation would take 2^23 reuses of one
+// issue the same id. When every lane is taken, an idle core can hand its lane
+// to a new core, whose slots then start past every generation the old one
+// issued (timerLaneHandover): a lane never issues an id twice, whichever core
+// has it. The 23-bit generation would take 2^23 reuses of one
 // slot to wrap; a slot whose generation is exhausted is retired (generation
 // 0, which no id carries) rather than wrapped, so no id is ever issued twice.
 // Why 21 bits and not more: a slot's first id (generation 1) is then below
@@ -95,6 +98,9 @@ let sequence: u32 = 0;
 let pending: i32 = 0;
 let reserved: i32 = 0;     // DUE or SPENT slots
 let lane: u32 = 0;
+/** The generation a slot starts at: 1, or, on a lane an earlier core gave
+ *  up, past every generation that core issued (timerSetLane). */
+let firstGeneration: u32 = 1;
 let firing: i32 = NO_SLOT; // the SPENT slot whose call is running, if any
 let scratch: usize = 0; // u64 per pending timer, for renumber
 let scratchCapacity: i32 = 0;
@@ -141,7 +147,7 @@ function takeSlot(): i32 {
     slotCapacity = recordsCapacity();
   }
   const slot = slotsUsed++;
-  setGeneration(slot, 1);
+  setGeneration(slot, firstGeneration);
   return slot;
 }
 
@@ -236,11 +242,30 @@ function placeDetached(): void {
 }
 
 /** Called by the host once, before anything else: this instance's lane
- *  among the cores alive in the process (0 .. 2^LANE_BITS - 1). */
-export function timerSetLane(value: i32): i32 {
-  if (value < 0 || value >= <i32>LANES) return 0;
+ *  among the cores alive in the process (0 .. 2^LANE_BITS - 1), and the
+ *  generation its slots start at: 1 on a new lane, timerLaneHandover() of
+ *  the core that had the lane before. */
+export function timerSetLane(value: i32, first: i32): i32 {
+  if (value < 0 || value >= <i32>LANES || first < 1 || <u32>first > MAX_GENERATION) return 0;
   lane = <u32>value;
+  firstGeneration = <u32>first;
   return 1;
+}
+
+/** Called by the host on an idle core (reset: every slot free) that gives
+ *  its lane to a new core: the generation the new core's slots must start
+ *  at so that it never issues an id this core issued (a free slot's
+ *  generation is the next it would issue, so none issued reaches the
+ *  largest), or 0 when a slot was retired: its last generation was the
+ *  largest, and the lane has none left. */
+export function timerLaneHandover(): i32 {
+  let next = firstGeneration;
+  for (let s = 0; s < slotsUsed; s++) {
+    const g = generationOf(s);
+    if (g == RETIRED) return 0;
+    if (g > next) next = g;
+  }
+  return <i32>next;
 }
 
 /** Called by the host: schedules a timeout for `deadline`, remembering

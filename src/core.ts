@@ -35,7 +35,8 @@ export interface CoreExports {
   READ: Global; WRITE: Global; ERROR: Global;
   ERR_BAD_DEADLINE: Global; ERR_TOO_MANY_TIMERS: Global; ERR_BAD_SOURCE: Global; ERR_BAD_EVENTS: Global;
   SLOT_BITS: Global; LANE_BITS: Global; LIST_HEADER_WORDS: Global;
-  timerSetLane(lane: number): number;
+  timerSetLane(lane: number, firstGeneration: number): number;
+  timerLaneHandover(): number;
   timerSchedule(deadline: number, delay: number): number;
   timerCancel(id: number): number;
   timerRefresh(id: number, now: number): number;
@@ -139,7 +140,8 @@ function tooManyLoops(cause?: unknown): RangeError {
   return new RangeError(`IOLoop.create: ${lanesTaken - idleCores.length} loops are open, the most this runtime can hold; close() some`, { cause });
 }
 
-/** Cores of closed loops, ready for reuse; and how many lanes are taken. */
+/** Cores of closed loops, ready for reuse; and how many lanes were handed
+ *  out (a lane stays with its core in the pool). */
 const idleCores: Core[] = [];
 let lanesTaken = 0;
 
@@ -153,6 +155,8 @@ export class Core {
   readonly #memory: WebAssembly.Memory;
   readonly #module: WebAssembly.Module;
   readonly #maxBytes: number | undefined;
+  /** The lane its ids carry: no other core alive has it. */
+  #lane = 0;
   /** Set when the core trapped; every later call throws it. */
   failure: CoreTrap | undefined;
   /** The dispatch list of the current iteration: its address in memory and
@@ -211,10 +215,17 @@ export class Core {
     };
     const instance = await WebAssembly.instantiate(module, imports);
     const core = new Core(instance.exports as unknown as CoreExports, memory, module, maxBytes);
-    if (lanesTaken >= core.#constants.lanes) {
-      throw tooManyLoops();
+    let first = 1;
+    if (lanesTaken < core.#constants.lanes) core.#lane = lanesTaken++;
+    else {
+      // Every lane is taken: an idle core (kept for loops of another module
+      // or memory cap) hands its lane over and goes, and the new core's ids
+      // start past every one it issued.
+      const giver = idleCores.findIndex((idle) => (first = idle.#core.timerLaneHandover()) > 0);
+      if (giver < 0) throw tooManyLoops();
+      core.#lane = idleCores.splice(giver, 1)[0]!.#lane;
     }
-    core.#core.timerSetLane(lanesTaken++);
+    core.#core.timerSetLane(core.#lane, first);
     return core;
   }
 

@@ -378,16 +378,16 @@ describe("dispatch", () => {
   });
 
   it("ids carry the lane: an id of another lane is refused", () => {
-    expect(timerSetLane(3)).toBe(1);
+    expect(timerSetLane(3, 1)).toBe(1);
     const id = timerSchedule(5, 5);
     const lane = <i32>(<u64>(id / <f64>(1 << SLOT_BITS)) & <u64>((1 << LANE_BITS) - 1));
     expect(lane).toBe(3);
-    expect(timerSetLane(4)).toBe(1);
+    expect(timerSetLane(4, 1)).toBe(1);
     expect(timerCancel(id)).toBe(0);
-    expect(timerSetLane(3)).toBe(1);
+    expect(timerSetLane(3, 1)).toBe(1);
     expect(timerCancel(id)).toBe(1);
-    expect(timerSetLane(1 << LANE_BITS)).toBe(0);
-    expect(timerSetLane(-1)).toBe(0);
-    timerSetLane(0);
+    expect(timerSetLane(1 << LANE_BITS, 1)).toBe(0);
+    expect(timerSetLane(-1, 1)).toBe(0);
+    timerSetLane(0, 1);
   });
 });

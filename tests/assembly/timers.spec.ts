@@ -2,7 +2,8 @@ import {
   timerSchedule, timerCancel, timerMove, timerPopDue, timerNextDeadline, timerPendingCount, timerClear,
   timersCheck, SLOT_BITS, LANE_BITS, ERR_BAD_DEADLINE,
 } from "../../assembly/timers";
-import { timerRelease } from "../../assembly/timers";
+import { timerRelease, timerLaneHandover, timerSetLane } from "../../assembly/timers";
+import { setGeneration } from "../../assembly/records";
 
 /** Pops the earliest due timer, as an iteration does, and releases its slot
  *  at once, as the next iteration would (the store's own tests do not run
@@ -343,4 +344,30 @@ describe("timers", () => {
     expect(outOfOrder).toBe(0);
     expect(timersCheck()).toBe(0);
   });
+
+  it("hands its lane over past the largest generation it would issue, and has none to hand over once a slot is retired", () => {
+    timerClear();
+    const id = timerSchedule(5, 5);
+    let last = id;
+    for (let i = 0; i < 10; i++) { timerCancel(last); last = timerSchedule(5, 5); } // the same slot, reused
+    timerClear();
+    const handover = timerLaneHandover();
+    expect(<f64>handover).toBeGreaterThan(generationOf(last)); // past every id the slot issued
+    expect(timerSetLane(0, 0)).toBe(0);                      // a first generation must be 1 ..
+    expect(timerSetLane(0, 1 << 23)).toBe(0);                // .. to 2^23 - 1
+    expect(timerSetLane(0, 1)).toBe(1);
+
+    // A slot at the last generation is retired when released: the lane has
+    // no generation left to hand over.
+    const slot = slotOf(timerSchedule(5, 5));
+    timerClear();
+    setGeneration(slot, (1 << 23) - 1);
+    const lastId = timerSchedule(5, 5);
+    expect(slotOf(lastId)).toBe(slot);
+    expect(generationOf(lastId)).toBe(<f64>((1 << 23) - 1));
+    timerCancel(lastId);
+    expect(timerLaneHandover()).toBe(0);
+    expect(timersCheck()).toBe(0);
+  });
 });
+

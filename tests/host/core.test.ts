@@ -11,7 +11,7 @@ import type { CoreExports } from "../../src/core.js";
 const EXPORTS = [
   "memory", "READ", "WRITE", "ERROR", "ERR_BAD_DEADLINE", "ERR_TOO_MANY_TIMERS", "ERR_BAD_SOURCE", "ERR_BAD_EVENTS",
   "SLOT_BITS", "LANE_BITS", "LIST_HEADER_WORDS",
-  "timerSetLane", "timerSchedule", "timerCancel", "timerRefresh", "timerDeadline", "timerClaim",
+  "timerSetLane", "timerLaneHandover", "timerSchedule", "timerCancel", "timerRefresh", "timerDeadline", "timerClaim",
   "timerNextDeadline", "timerPendingCount", "callbackAdd", "callbackCount",
   "sourceAdd", "sourceRemove", "sourceSetInterest", "sourceSetReady", "sourceClearReady", "sourceListedCount",
   "runIteration", "continueIteration", "reset", "checkInvariants",

@@ -215,6 +215,21 @@ describe("WebSocketSource", () => {
     expect(second.readyEvents).toBe(0);
   });
 
+  it("refuses a write while the socket is still connecting, with an Error that says to wait for WRITE, and sends it once WRITE comes", async () => {
+    const { peer, loop } = await setup();
+    const received = peer.next().then((server) => new Promise<string>((resolve) => server.once("message", (data) => resolve(data.toString()))));
+    const source = new WebSocketSource(new WebSocket(peer.url));
+    expect(source.socket.readyState).toBe(WebSocket.CONNECTING);
+    expect(() => source.write("early")).toThrow("WebSocketSource.write: the socket is still connecting; wait for WRITE");
+    await runUntil(loop, () => new Promise<void>((resolve) => {
+      loop.addHandler(source, (s, events) => {
+        if (events & WRITE) { s.write("on time"); loop.removeHandler(s); resolve(); }
+      }, WRITE);
+    }));
+    expect(await received).toBe("on time");
+    source.close();
+  });
+
   it("polls for WRITE only while a handler wants it and the socket is not writable, never in a busy loop", async () => {
     const raw = await startRawWsServer();
     const loop = await createLoop();
