@@ -74,7 +74,7 @@ it("refuses the 2,097,153rd pending timeout with a RangeError from callLater, an
   try {
     const limit = 2 ** 21;
     const fn = (): void => {};
-    let first = 0, last = 0;
+    let first: Timeout | undefined, last: Timeout | undefined;
     const lastFired = await loop.run(() => new Promise<boolean>((resolve) => {
       first = loop.callLater(60_000, fn);
       last = loop.callLater(1, () => resolve(true));
