@@ -225,7 +225,9 @@ export class Core {
       if (giver < 0) throw tooManyLoops();
       core.#lane = idleCores.splice(giver, 1)[0]!.#lane;
     }
-    core.#core.timerSetLane(core.#lane, first);
+    if (core.#core.timerSetLane(core.#lane, first) !== 1) {
+      throw new Error(`IOLoop.create: the core refused lane ${core.#lane} (generation ${first}): a bug in wasm-ioloop`);
+    }
     return core;
   }
 
