@@ -133,8 +133,8 @@ function readConstants(exports: CoreExports): CoreConstants {
 
 /** IOLoop.create's refusal of one loop too many: past the lanes (256 per
  *  process), or past the WebAssembly memories the runtime can reserve
- *  (each reserves gigabytes of address space; a Chromium page, which keeps
- *  them in its V8 sandbox, holds about 120). A closed loop's core goes back
+ *  (each reserves gigabytes of address space: a Chromium page gave 125).
+ *  A closed loop's core goes back
  *  to the pool and the next loop takes it, so closing loops makes room. */
 function tooManyLoops(cause?: unknown): RangeError {
   return new RangeError(`IOLoop.create: ${lanesTaken - idleCores.length} loops are open, the most this runtime can hold; close() some`, { cause });

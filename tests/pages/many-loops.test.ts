@@ -1,7 +1,7 @@
 // How many loops a page can hold open at once. Each loop's core has its own
 // WebAssembly memory, and each memory reserves gigabytes of address space:
-// a Chromium page, which keeps them in its V8 sandbox, runs out of room for
-// them before the 256 lanes a process has. Past that, IOLoop.create must
+// a Chromium page runs out of room for them (125 in headless Chromium 156)
+// before the 256 lanes a process has. Past that, IOLoop.create must
 // refuse with an error that names it and says what to do, and lose nothing:
 // the loops already open keep running, and a closed loop makes room.
 import type { Browser, Page } from "playwright-core";
