@@ -134,14 +134,15 @@ function readConstants(exports: CoreExports): CoreConstants {
 /** IOLoop.create's refusal of one loop too many: past the lanes (256 per
  *  process), or past the WebAssembly memories the runtime can reserve
  *  (each reserves gigabytes of address space: a Chromium page gave 125).
- *  A closed loop's core goes back
- *  to the pool and the next loop takes it, so closing loops makes room. */
+ *  A closed loop's core goes back to the pool and the next loop takes it,
+ *  so closing loops makes room. */
 function tooManyLoops(cause?: unknown): RangeError {
   return new RangeError(`IOLoop.create: ${lanesTaken - idleCores.length} loops are open, the most this runtime can hold; close() some`, { cause });
 }
 
 /** Cores of closed loops, ready for reuse; and how many lanes were handed
- *  out (a lane stays with its core in the pool). */
+ *  out (a lane stays with its core in the pool, until the core hands it
+ *  over to a new one). */
 const idleCores: Core[] = [];
 let lanesTaken = 0;
 
