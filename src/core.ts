@@ -24,7 +24,7 @@
 
 import { ERROR, READ, WRITE } from "./events.js";
 import { messageOf } from "./errors.js";
-import { checkFunction } from "./validate.js";
+import { checkFunction, describe, isInstance } from "./validate.js";
 
 type Global = { value: number };
 
@@ -90,7 +90,14 @@ export function loadCoreModule(): Promise<WebAssembly.Module> {
   if (!defaultLoader) {
     return Promise.reject(new Error("wasm-ioloop: no core loader for this runtime; import the package by name, or pass { module } to IOLoop.create"));
   }
-  defaultModule ??= defaultLoader().catch((error) => {
+  // Called from a promise: a loader that throws, or returns a thenable of
+  // any behaviour, rejects the create() instead of throwing out of it.
+  defaultModule ??= Promise.resolve().then(defaultLoader).then((module) => {
+    if (!isInstance(module, WebAssembly.Module)) {
+      throw new TypeError(`IOLoop.create: the core loader (setCoreLoader) gave ${describe(module)}, not a WebAssembly.Module`);
+    }
+    return module;
+  }).catch((error) => {
     defaultModule = undefined; // let a later create() try again
     throw error;
   });

@@ -5,7 +5,7 @@
 
 import { describe, expect, it } from "vitest";
 import { IOLoop, PeriodicCallback, VirtualClock, setCoreLoader } from "../../src/index.js";
-import { createLoop } from "../host/helpers.js";
+import { createLoop, freshDebugModule } from "../host/helpers.js";
 
 async function loop() {
   const clock = new VirtualClock();
@@ -259,6 +259,28 @@ describe("setCoreLoader(loader)", () => {
   it("refuses a loader that is not a function, and keeps the one it had", async () => {
     expect(() => setCoreLoader(5 as never)).toThrow(/setCoreLoader: loader must be a function/);
     expect(() => setCoreLoader(null as never)).toThrow(TypeError);
+  });
+
+  it("rejects IOLoop.create when the loader throws, rejects, or gives anything but a WebAssembly.Module (a hostile thenable included), and tries the loader again on the next create()", async () => {
+    const failing: [() => unknown, string | RegExp][] = [
+      [() => { throw new Error("boom"); }, "boom"],
+      [() => Promise.reject(new Error("nope")), "nope"],
+      [() => ({ then() { throw new Error("then threw"); } }), "then threw"],
+      [() => Promise.resolve(5), "IOLoop.create: the core loader (setCoreLoader) gave 5, not a WebAssembly.Module"],
+      [() => ({}), "IOLoop.create: the core loader (setCoreLoader) gave an object (Object), not a WebAssembly.Module"],
+      [() => new Uint8Array(8), /^IOLoop\.create: the core loader \(setCoreLoader\) gave an object \(Uint8Array\), not a WebAssembly\.Module$/],
+    ];
+    for (const [loader, message] of failing) {
+      setCoreLoader(loader as never);
+      await expect(IOLoop.create()).rejects.toThrow(message);
+    }
+    let calls = 0;
+    const module = await freshDebugModule();
+    setCoreLoader(async () => { if (++calls === 1) throw new Error("not yet"); return module; });
+    await expect(IOLoop.create()).rejects.toThrow("not yet");
+    const loop = await IOLoop.create();
+    expect(calls).toBe(2);
+    loop.close();
   });
 });
 
