@@ -317,7 +317,10 @@ export class DurableTimeouts {
     } catch (error) {
       throw this.#failed(id, entry, info, error);
     }
-    if ((typeof result === "object" || typeof result === "function") && result !== null && "then" in result) {
+    // Any object may be a thenable, a hostile one too (a revoked Proxy throws
+    // even on `"then" in it`): Promise.resolve reads its `then` once, under
+    // guard, and a throw there fails the task like a rejection.
+    if ((typeof result === "object" || typeof result === "function") && result !== null) {
       const run = Promise.resolve(result).then(
         () => { this.#completed(id, entry); },
         (error: unknown) => { throw this.#failed(id, entry, info, error); },

@@ -92,6 +92,16 @@ describe("durable timeouts", () => {
     expect(after.runs.slice(0, 10).map((run) => run.timeout)).toEqual(ids);
   });
 
+  it("a task that returns a revoked Proxy, then a thenable whose then throws, fails those attempts and is retried until it completes", async () => {
+    const name = objectName("hostile");
+    const { ids } = await call<{ ids: number[] }>(name, "schedule", { plans: [{ at: Date.now() + 200, task: "hostile", payload: { label: "h" } }] });
+    const after = await until(name, (s) => s.stored === 0 && s.runs.length >= 3);
+    expect(after.runs.map((run) => [run.timeout, run.attempt])).toEqual([[ids[0], 1], [ids[0], 2], [ids[0], 3]]);
+    expect(after.errors).toHaveLength(2);
+    for (const error of after.errors) expect(error).toMatch(/durable task "hostile".*runs again/);
+    expect(after).toMatchObject({ stored: 0, timeouts: { pending: 0 } });
+  });
+
   it("a recurring timeout runs on its period's grid until cancelled; reschedule moves a timeout in place; a spent one cannot be refreshed", async () => {
     const name = objectName("recurring");
     const { ids: [tick] } = await call<{ ids: number[] }>(name, "schedule", { plans: [{ after: 200, periodMs: 200, payload: { label: "tick" } }] });

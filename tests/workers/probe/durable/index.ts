@@ -39,7 +39,7 @@ export class Timers extends DurableObject<Env> {
       });
       this.timeouts = new DurableTimeouts(ctx, {
         loop: this.loop, clock, retryDelayMs: 300,
-        tasks: { record: this.record, flaky: this.flaky },
+        tasks: { record: this.record, flaky: this.flaky, hostile: this.hostile },
       });
       this.loadedRows = this.timeouts.stats().pending;
       void this.loop.start();
@@ -57,6 +57,19 @@ export class Timers extends DurableObject<Env> {
   private readonly flaky = (payload: JsonValue | undefined, info: DurableTimeoutInfo): void => {
     this.record(payload, info);
     if (info.attempt === 1) throw new Error(`flaky: attempt ${info.attempt} fails`);
+  };
+
+  /** Returns what a task should never return: a revoked Proxy on its first
+   *  attempt, a thenable whose `then` throws on its second; nothing after. */
+  private readonly hostile = (payload: JsonValue | undefined, info: DurableTimeoutInfo): unknown => {
+    this.record(payload, info);
+    if (info.attempt === 1) {
+      const { proxy, revoke } = Proxy.revocable({}, {});
+      revoke();
+      return proxy;
+    }
+    if (info.attempt === 2) return { then() { throw new Error("hostile: then threw"); } };
+    return undefined;
   };
 
   override async alarm(info?: AlarmInvocationInfo): Promise<void> {
