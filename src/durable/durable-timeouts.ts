@@ -26,7 +26,7 @@
 //     timeout is dropped and a recurring one goes on to its next period. A
 //     failure does not hold back the timeouts after it.
 
-import { checkFunction, checkOptions, checkPositive, describe } from "../validate.js";
+import { checkFunction, checkOptions, checkPositive, describe, hasMethods } from "../validate.js";
 import type { AlarmClock } from "./alarm-clock.js";
 import { DurableTaskError, type DurableTimeoutInfo } from "./errors.js";
 import type { DurableObjectStateLike, DurableStorageLike, LoopLike } from "./host.js";
@@ -126,15 +126,17 @@ export class DurableTimeouts {
     });
     const { loop, clock, tasks, maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES, maxAttempts = DEFAULT_MAX_ATTEMPTS,
       retryDelayMs = DEFAULT_RETRY_DELAY_MS, table = "ioloop_durable_timeouts" } = options;
-    if (typeof loop !== "object" || loop === null || typeof loop.callAt !== "function") {
+    if (!hasMethods(loop, "callAt")) {
       throw new TypeError(`DurableTimeouts: loop must be an IOLoop, got ${describe(loop)}`);
     }
-    if (typeof clock !== "object" || clock === null || typeof clock.fire !== "function") {
+    if (!hasMethods(clock, "fire")) {
       throw new TypeError(`DurableTimeouts: clock must be the AlarmClock the loop was created with, got ${describe(clock)}`);
     }
-    if (typeof tasks !== "object" || tasks === null) throw new TypeError(`DurableTimeouts: tasks must be an object of functions, got ${describe(tasks)}`);
+    let names: string[] | undefined;
+    try { names = typeof tasks === "object" && tasks !== null ? Object.keys(tasks) : undefined; } catch { /* a revoked Proxy */ }
+    if (names === undefined) throw new TypeError(`DurableTimeouts: tasks must be an object of functions, got ${describe(tasks)}`);
     const named = new Map<string, DurableTask>();
-    for (const name of Object.keys(tasks)) {
+    for (const name of names) {
       checkFunction("DurableTimeouts", `tasks.${name}`, tasks[name]);
       named.set(name, tasks[name]);
     }

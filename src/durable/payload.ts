@@ -5,6 +5,7 @@
 // JSON unchanged; a Date, a Map, undefined in an array, NaN or a cycle would
 // not, so each is refused rather than stored as something else.)
 
+import { messageOf } from "../errors.js";
 import { describe } from "../validate.js";
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -20,7 +21,8 @@ const encoder = new TextEncoder();
 export function encodePayload(where: string, payload: unknown, maxBytes: number): string | null {
   if (payload === undefined) return null;
   checkJson(where, payload, "payload", new Set());
-  const text = JSON.stringify(payload);
+  // Read again by JSON.stringify: a getter may throw the second time.
+  const text = read(where, "payload", () => JSON.stringify(payload));
   const bytes = encoder.encode(text).length;
   if (bytes > maxBytes) {
     throw new RangeError(`${where}: payload is ${bytes} bytes of JSON, over maxPayloadBytes (${maxBytes})`);
@@ -40,22 +42,38 @@ function checkJson(where: string, value: unknown, path: string, ancestors: Set<o
       throw new TypeError(`${where}: ${path} must be a finite number to be stored, got ${value}`);
     case "object": {
       if (value === null) return;
-      const proto = Object.getPrototypeOf(value);
-      const isArray = Array.isArray(value);
+      const [proto, isArray] = read(where, path, () => [Object.getPrototypeOf(value), Array.isArray(value)] as const);
       if (!isArray && proto !== Object.prototype && proto !== null) {
         throw new TypeError(`${where}: ${path} must be JSON (plain objects and arrays), got ${describe(value)}`);
       }
       if (ancestors.has(value)) throw new TypeError(`${where}: ${path} refers back to itself (a cycle cannot be stored)`);
       ancestors.add(value);
+      const object = value as Record<string, unknown>;
       if (isArray) {
-        for (let i = 0; i < value.length; i++) checkJson(where, value[i], `${path}[${i}]`, ancestors);
+        const length = read(where, path, () => (value as unknown[]).length);
+        for (let i = 0; i < length; i++) checkJson(where, read(where, `${path}[${i}]`, () => object[i]), `${path}[${i}]`, ancestors);
       } else {
-        for (const key of Object.keys(value)) checkJson(where, (value as Record<string, unknown>)[key], `${path}.${key}`, ancestors);
+        for (const key of read(where, path, () => Object.keys(value))) {
+          checkJson(where, read(where, `${path}.${key}`, () => object[key]), `${path}.${key}`, ancestors);
+        }
       }
       ancestors.delete(value);
       return;
     }
     default:
       throw new TypeError(`${where}: ${path} must be JSON, got ${describe(value)}`);
+  }
+}
+
+/** A read of the payload, where a getter or a Proxy (a revoked one throws
+ *  on every read) may throw: that becomes the call's own TypeError, with
+ *  what was thrown as its cause. */
+function read<T>(where: string, path: string, get: () => T): T {
+  try {
+    return get();
+  } catch (error) {
+    let why: string;
+    try { why = messageOf(error); } catch { why = describe(error); } // what was thrown may be a revoked Proxy too
+    throw new TypeError(`${where}: ${path} could not be read as JSON (${why})`, { cause: error });
   }
 }

@@ -141,6 +141,8 @@ describe("durable timeouts", () => {
       ["infiniteDelay", "RangeError", /delayMs must be finite/],
       ["zeroPeriod", "RangeError", /periodMs must be a positive/],
       ["rescheduleToNaN", "RangeError", /reschedule: when must be a finite time/],
+      ["revokedPayload", "TypeError", /^DurableTimeouts\.scheduleAfter: payload\.inner could not be read as JSON \(.*revoked.*\)$/],
+      ["throwingGetterPayload", "TypeError", /^DurableTimeouts\.scheduleAfter: payload\.boom could not be read as JSON \(getter threw\)$/],
     ];
     it.each(cases)("%s: a %s, nothing stored or armed", async (kind, errorName, message) => {
       const name = objectName(kind);

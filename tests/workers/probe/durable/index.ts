@@ -168,6 +168,12 @@ export class Timers extends DurableObject<Env> {
 const cycle: Record<string, unknown> = {};
 cycle.self = cycle;
 
+function revoked(): object {
+  const { proxy, revoke } = Proxy.revocable({}, {});
+  revoke();
+  return proxy;
+}
+
 /** One bad call of each kind the API must refuse before storing anything. */
 const badCalls = {
   unknownTask: (t: DurableTimeouts) => t.scheduleAfter(10, "no-such-task"),
@@ -182,6 +188,8 @@ const badCalls = {
   infiniteDelay: (t: DurableTimeouts) => t.scheduleAfter(Infinity, "record"),
   zeroPeriod: (t: DurableTimeouts) => t.scheduleAfter(10, "record", null, { periodMs: 0 }),
   rescheduleToNaN: (t: DurableTimeouts) => t.reschedule(1 as DurableTimeout, NaN),
+  revokedPayload: (t: DurableTimeouts) => t.scheduleAfter(10, "record", { inner: revoked() }),
+  throwingGetterPayload: (t: DurableTimeouts) => t.scheduleAfter(10, "record", { get boom() { throw new Error("getter threw"); } }),
 };
 
 export default {
