@@ -8,6 +8,7 @@
 // in the same turn is one setAlarm), because each is a storage write.
 
 import { queueMacrotask, type SchedulingClock } from "../time/clock.js";
+import { describe, hasMethods } from "../validate.js";
 import type { DurableStorageLike } from "./host.js";
 
 interface AlarmTimer { readonly fn: () => void; readonly at: number }
@@ -22,6 +23,12 @@ export class AlarmClock implements SchedulingClock {
   alarmWrites = 0;
 
   constructor(storage: DurableStorageLike) {
+    // Refused now: a storage without alarms would fail at the first arming,
+    // and the loop would go on with host timers, which do not survive an
+    // eviction.
+    if (!hasMethods(storage, "setAlarm", "deleteAlarm")) {
+      throw new TypeError(`AlarmClock: storage must be the Durable Object's storage (ctx.storage), with setAlarm and deleteAlarm, got ${describe(storage)}`);
+    }
     this.#storage = storage;
   }
 

@@ -9,7 +9,7 @@
 // Invariant: one HibernatingSocket per platform socket for the life of the
 // instance, so a source made on it keeps receiving that socket's events.
 
-import { describe } from "../validate.js";
+import { describe, hasMethods } from "../validate.js";
 import type { DurableObjectStateLike, HibernatableSocketLike } from "./host.js";
 import { HibernatingSocket } from "./hibernating-socket.js";
 
@@ -18,13 +18,16 @@ export class HibernatableWebSockets {
   readonly #known = new Map<HibernatableSocketLike, HibernatingSocket>();
 
   constructor(ctx: DurableObjectStateLike) {
+    if (!hasMethods(ctx, "acceptWebSocket", "getWebSockets")) {
+      throw new TypeError(`HibernatableWebSockets: ctx must be the Durable Object's state, with acceptWebSocket and getWebSockets, got ${describe(ctx)}`);
+    }
     this.#ctx = ctx;
   }
 
   /** Accepts the server end of a WebSocketPair for hibernation, with its
    *  first attachment, and returns it ready for a WebSocketSource. */
   accept(socket: HibernatableSocketLike, attachment?: unknown, tags?: string[]): HibernatingSocket {
-    if (typeof socket !== "object" || socket === null || typeof socket.serializeAttachment !== "function") {
+    if (!hasMethods(socket, "serializeAttachment")) {
       throw new TypeError(`HibernatableWebSockets.accept: socket must be a WebSocket, got ${describe(socket)}`);
     }
     this.#ctx.acceptWebSocket(socket, tags);

@@ -1,10 +1,10 @@
-// Backs the bad-input table for wasm-ioloop/durable's constructor: a
-// DurableTimeouts with options of the wrong kind, a revoked Proxy included,
-// is refused with its own TypeError naming the option, before it touches
-// the object's storage (so a bare object stands in for the Durable Object's
-// state here; the storage itself is exercised in real workerd, tests/workers).
+// Backs the bad-input table for wasm-ioloop/durable's constructors: each
+// refuses arguments of the wrong kind, a revoked Proxy included, with its
+// own TypeError naming the argument, before it touches the object's storage
+// (so stand-ins of the Durable Object's state do here; the platform itself
+// is exercised in real workerd, tests/workers).
 import { describe, expect, it } from "vitest";
-import { AlarmClock, DurableTimeouts } from "../../src/durable/index.js";
+import { AlarmClock, DurableTimeouts, HibernatableWebSockets } from "../../src/durable/index.js";
 import { createLoop } from "../host/helpers.js";
 
 function revoked(): object {
@@ -13,9 +13,31 @@ function revoked(): object {
   return proxy;
 }
 
-/** An AlarmClock over storage that is never reached: the refusals come first. */
-const clock = new AlarmClock({} as never);
+/** An AlarmClock over storage that is never written: the refusals come first. */
+const clock = new AlarmClock({ setAlarm() {}, deleteAlarm() {} } as never);
 const noState = {} as never;
+
+describe("new AlarmClock(storage)", () => {
+  it("refuses anything but a storage with setAlarm and deleteAlarm, a revoked Proxy included, naming it", () => {
+    for (const [storage, got] of [[revoked(), "a revoked Proxy"], [5, "5"], [{}, "an object \\(Object\\)"], [{ setAlarm() {} }, "an object \\(Object\\)"]] as const) {
+      expect(() => new AlarmClock(storage as never)).toThrow(new RegExp(`^AlarmClock: storage must be the Durable Object's storage \\(ctx\\.storage\\), with setAlarm and deleteAlarm, got ${got}$`));
+    }
+  });
+});
+
+describe("new HibernatableWebSockets(ctx), sockets.accept(socket)", () => {
+  it("refuses a ctx without acceptWebSocket and getWebSockets, and a socket that is not a WebSocket, a revoked Proxy included, naming it", () => {
+    for (const ctx of [revoked(), undefined, {}]) {
+      expect(() => new HibernatableWebSockets(ctx as never)).toThrow(/^HibernatableWebSockets: ctx must be the Durable Object's state, with acceptWebSocket and getWebSockets, got /);
+    }
+    const accepted: unknown[] = [];
+    const sockets = new HibernatableWebSockets({ acceptWebSocket: (socket: unknown) => accepted.push(socket), getWebSockets: () => [] } as never);
+    for (const socket of [revoked(), {}, null]) {
+      expect(() => sockets.accept(socket as never)).toThrow(/^HibernatableWebSockets\.accept: socket must be a WebSocket, got /);
+    }
+    expect(accepted).toEqual([]);
+  });
+});
 
 describe("new DurableTimeouts(ctx, { loop, clock, tasks })", () => {
   it("refuses a loop, clock or tasks of the wrong kind, a revoked Proxy included, with its own TypeError naming it", async () => {
