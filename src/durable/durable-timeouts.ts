@@ -148,14 +148,23 @@ export class DurableTimeouts {
     if (typeof table !== "string" || !TABLE_NAME.test(table)) {
       throw new TypeError(`DurableTimeouts: table must be a SQL name (a letter, then letters, digits, _), got ${describe(table)}`);
     }
+    // The storage of a SQLite-backed object: a key-value one has no `sql`.
+    let storage: DurableStorageLike | undefined;
+    try {
+      storage = ctx.storage;
+      if (!hasMethods(storage, "transactionSync") || !hasMethods(storage.sql, "exec")) storage = undefined;
+    } catch { /* a revoked Proxy, a getter that throws: refused below */ }
+    if (storage === undefined) {
+      throw new TypeError(`DurableTimeouts: ctx must be the state of a SQLite-backed Durable Object (ctx.storage.sql, ctx.storage.transactionSync), got ${describe(ctx)}`);
+    }
     this.#loop = loop;
     this.#clock = clock;
-    this.#storage = ctx.storage;
+    this.#storage = storage;
     this.#tasks = named;
     this.#maxPayloadBytes = maxPayloadBytes;
     this.#maxAttempts = maxAttempts;
     this.#retryDelayMs = retryDelayMs;
-    this.#rows = new TimeoutRows(ctx.storage.sql, table);
+    this.#rows = new TimeoutRows(storage.sql, table);
     this.#load();
   }
 

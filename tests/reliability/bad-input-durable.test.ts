@@ -53,4 +53,13 @@ describe("new DurableTimeouts(ctx, { loop, clock, tasks })", () => {
     ];
     for (const [options, message] of cases) expect(() => new DurableTimeouts(noState, options as never)).toThrow(message);
   });
+
+  it("refuses a ctx that is not a SQLite-backed Durable Object's state, a revoked Proxy included, once the options are good", async () => {
+    const loop = await createLoop({ clock });
+    const options = { loop, clock, tasks: { run: () => {} } };
+    const kv = { storage: { transactionSync() {}, get() {}, put() {} } }; // a key-value object's storage: no sql
+    for (const ctx of [revoked(), {}, kv, { storage: revoked() }]) {
+      expect(() => new DurableTimeouts(ctx as never, options)).toThrow(/^DurableTimeouts: ctx must be the state of a SQLite-backed Durable Object \(ctx\.storage\.sql, ctx\.storage\.transactionSync\), got /);
+    }
+  });
 });
