@@ -6,12 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { AlarmClock, DurableTimeouts, HibernatableWebSockets } from "../../src/durable/index.js";
 import { createLoop } from "../host/helpers.js";
+import { revoked } from "./revoked.js";
 
-function revoked(): object {
-  const { proxy, revoke } = Proxy.revocable({}, {});
-  revoke();
-  return proxy;
-}
 
 /** An AlarmClock over storage that is never written: the refusals come first. */
 const clock = new AlarmClock({ setAlarm() {}, deleteAlarm() {} } as never);

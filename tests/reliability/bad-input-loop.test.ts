@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { IOLoop, PeriodicCallback, VirtualClock, setCoreLoader } from "../../src/index.js";
 import { createLoop, freshDebugModule } from "../host/helpers.js";
+import { revoked } from "./revoked.js";
 
 async function loop() {
   const clock = new VirtualClock();
@@ -285,11 +286,6 @@ describe("setCoreLoader(loader)", () => {
 });
 
 describe("a revoked Proxy given to any call of the loop", () => {
-  const revoked = (): object => {
-    const { proxy, revoke } = Proxy.revocable({}, {});
-    revoke();
-    return proxy;
-  };
 
   it("as a delay, deadline, handler, events mask, options or clock gets the call's own message naming the argument, never the engine's", async () => {
     const { loop: l } = await loop();

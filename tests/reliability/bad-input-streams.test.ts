@@ -8,6 +8,7 @@ import {
   ERROR, IOStream, READ, ReadableSource, StreamClosedError, WebSocketSource, WRITE, WritableSink, type IOLoop,
 } from "../../src/index.js";
 import { createLoop, runningLoop } from "../host/helpers.js";
+import { revoked } from "./revoked.js";
 import { startWsServer, until } from "../host/sources/servers.js";
 
 const cleanups: (() => unknown)[] = [];
@@ -241,11 +242,6 @@ describe("new IOStream(loop, source, { sink, maxBufferSize })", () => {
 
   it("refuses a revoked Proxy as the loop, the source, the sink or the options with its own TypeError, never the engine's", async () => {
     const loop = await createLoop();
-    const revoked = (): object => {
-      const { proxy, revoke } = Proxy.revocable({}, {});
-      revoke();
-      return proxy;
-    };
     expect(() => new IOStream(revoked() as never, new ReadableSource(bytes()))).toThrow(/^IOStream: loop must be an IOLoop, got a revoked Proxy$/);
     expect(() => new IOStream(loop, revoked() as never)).toThrow(/^IOStream: source must have read\(\) and close\(\) .*, got a revoked Proxy$/);
     expect(() => new IOStream(loop, new ReadableSource(bytes()), { sink: revoked() as never })).toThrow(/^IOStream: sink must have write\(\) and close\(\) .*, got a revoked Proxy$/);

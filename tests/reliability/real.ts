@@ -5,7 +5,8 @@
 import type { IOLoop, Timeout } from "../../src/index.js";
 import type { ErrorContext } from "../../src/index.js";
 import type { Given, Op, Script } from "./ops.js";
-import { hostileValue, revoked, runUser, ScriptedFailure, type Outcome, type Side } from "./side.js";
+import { revoked } from "./revoked.js";
+import { hostileValue, runUser, ScriptedFailure, type Outcome, type Side } from "./side.js";
 import type { InvariantChecker } from "./invariants.js";
 
 export class RealSide implements Side {

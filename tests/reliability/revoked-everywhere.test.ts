@@ -12,14 +12,10 @@ import {
 } from "../../src/index.js";
 import { AlarmClock, DurableTimeouts, HibernatableWebSockets } from "../../src/durable/index.js";
 import { createLoop } from "../host/helpers.js";
+import { revoked } from "./revoked.js";
 
 const ENGINE = /proxy that has been revoked/i;
 
-function revoked(): object {
-  const { proxy, revoke } = Proxy.revocable({}, {});
-  revoke();
-  return proxy;
-}
 
 function messageOf(error: unknown): string {
   try { return String((error as Error).message); } catch { return "(unreadable)"; }

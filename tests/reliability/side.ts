@@ -3,6 +3,7 @@
 // two logs can be compared line by line.
 
 import type { Op, Script } from "./ops.js";
+import { revoked } from "./revoked.js";
 
 /** "ok", a returned value ("true", "false", "1/2/0"), or the name of the
  *  error thrown ("Error", "RangeError", "TypeError"). */
@@ -44,13 +45,6 @@ export function hostileValue(value: Returned, label: string): unknown {
     case "thenGetterThrows": return { get then(): never { throw new ScriptedFailure(label); } };
     case "revoked": return revoked({});
   }
-}
-
-/** A Proxy of target, already revoked. */
-export function revoked<T extends object>(target: T): T {
-  const { proxy, revoke } = Proxy.revocable(target, {});
-  revoke();
-  return proxy;
 }
 
 /** The body of every callback, timeout and handler in the test: logs that it
