@@ -26,7 +26,7 @@
 //     timeout is dropped and a recurring one goes on to its next period. A
 //     failure does not hold back the timeouts after it.
 
-import { checkFunction, checkOptions, checkPositive, describe, hasMethods } from "../validate.js";
+import { checkFunction, checkOptions, checkPositive, describe, hasMethods, isInstance } from "../validate.js";
 import type { AlarmClock } from "./alarm-clock.js";
 import { DurableTaskError, type DurableTimeoutInfo } from "./errors.js";
 import type { DurableObjectStateLike, DurableStorageLike, LoopLike } from "./host.js";
@@ -403,8 +403,11 @@ function nextPeriod(deadline: number, period: number, now: number): number {
 }
 
 function checkWhen(where: string, when: unknown): number {
-  const time = when instanceof Date ? when.getTime() : when;
+  const isDate = isInstance(when, Date);
+  let time = when;
+  // A Proxy of a Date passes instanceof, and its getTime() throws: no Date.
+  if (isDate) try { time = when.getTime(); } catch { time = undefined; }
   if (typeof time !== "number") throw new TypeError(`${where}: when must be a Date or a number of milliseconds since the epoch, got ${describe(when)}`);
-  if (!Number.isFinite(time)) throw new RangeError(`${where}: when must be a finite time, got ${when instanceof Date ? "an invalid Date" : time}`);
+  if (!Number.isFinite(time)) throw new RangeError(`${where}: when must be a finite time, got ${isDate ? "an invalid Date" : time}`);
   return time;
 }
