@@ -24,7 +24,7 @@
 
 import { ERROR, READ, WRITE } from "./events.js";
 import { messageOf } from "./errors.js";
-import { checkFunction, describe, isInstance } from "./validate.js";
+import { checkFunction, checkModule } from "./validate.js";
 
 type Global = { value: number };
 
@@ -93,9 +93,7 @@ export function loadCoreModule(): Promise<WebAssembly.Module> {
   // Called from a promise: a loader that throws, or returns a thenable of
   // any behaviour, rejects the create() instead of throwing out of it.
   defaultModule ??= Promise.resolve().then(defaultLoader).then((module) => {
-    if (!isInstance(module, WebAssembly.Module)) {
-      throw new TypeError(`IOLoop.create: the core loader (setCoreLoader) gave ${describe(module)}, not a WebAssembly.Module`);
-    }
+    checkModule(module, " from the core loader (setCoreLoader)");
     return module;
   }).catch((error) => {
     defaultModule = undefined; // let a later create() try again
@@ -234,7 +232,7 @@ export class Core {
       core.#lane = idleCores.splice(giver, 1)[0]!.#lane;
     }
     if (core.#core.timerSetLane(core.#lane, first) !== 1) {
-      throw new Error(`IOLoop.create: the core refused lane ${core.#lane} (generation ${first}): a bug in wasm-ioloop`);
+      throw new Error("IOLoop.create: the core refused its lane: a bug in wasm-ioloop");
     }
     return core;
   }

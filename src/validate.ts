@@ -131,3 +131,11 @@ export function checkOptions<T>(where: string, value: unknown, names: OptionName
     }
   }
 }
+
+/** IOLoop.create's module, given (`from` empty) or from a core loader:
+ *  a compiled WebAssembly.Module. */
+export function checkModule(module: unknown, from = ""): asserts module is WebAssembly.Module {
+  if (!isInstance(module, WebAssembly.Module)) {
+    throw new TypeError(`IOLoop.create: module must be a WebAssembly.Module, got ${describe(module)}${from}`);
+  }
+}

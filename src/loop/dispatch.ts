@@ -275,14 +275,24 @@ export class Dispatch {
     });
   }
 
+  /** What a user's function returned, when nothing waits for it: a thenable
+   *  that rejects (an async close() that fails) is reported as `kind`,
+   *  never left an unhandled rejection. */
+  settle(kind: ErrorKind, fn: unknown, result: unknown): void {
+    if (result !== null && (typeof result === "object" || typeof result === "function")) {
+      this.#whenSettled(kind, fn as AnyFunction, result, undefined);
+    }
+  }
+
   /** Calls a user-supplied method (a source's hook or close()) for its
-   *  effect; a throw is reported as `kind`. Returns false if it threw. */
+   *  effect; a throw, or a returned promise that rejects (an async close()),
+   *  is reported as `kind`. Returns false if it threw. */
   touch(kind: ErrorKind, target: unknown, method: string, ...args: unknown[]): boolean {
     let fn: unknown;
     try {
       fn = (target as Record<string, unknown>)[method];
       if (typeof fn !== "function") return true;
-      (fn as (...a: unknown[]) => unknown).apply(target, args);
+      this.settle(kind, fn, (fn as (...a: unknown[]) => unknown).apply(target, args));
       return true;
     } catch (error) {
       this.report(error, kind, typeof fn === "function" ? fn as AnyFunction : noop);

@@ -193,8 +193,10 @@ export class IOLoop {
     const entry = handlers.add(source, handler as Handler<unknown>, events, slot);
     const hooks = this.#hooksOf(source);
     if (hooks === undefined) return;
+    let attach: unknown, attached: unknown;
     try {
-      hooks.attach(this);
+      attach = hooks.attach;
+      attached = (attach as SourceHooks["attach"]).call(hooks, this);
     } catch (error) {
       // Refused (whatever was thrown, undefined included): nothing of the
       // source stays, neither its entry nor the core's slot. The error is
@@ -204,6 +206,8 @@ export class IOLoop {
       this.#removeEntry(entry);
       throw this.#failure ?? new Error(`addHandler: ${reasonOf(error)}`, { cause: error });
     }
+    // An async attach cannot refuse the source any more: its rejection is reported.
+    this.#dispatch.settle("source", attach, attached);
     this.#dispatch.touch("source", hooks, "interestChanged", this, events);
   }
 

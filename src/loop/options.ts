@@ -4,7 +4,7 @@
 // loaded: a bad option never reaches the core.
 
 import { isReading, systemClock, type Clock } from "../time/clock.js";
-import { checkFunction, checkOptions, checkPositive, describe, hasMethods, isInstance, type OptionNames } from "../validate.js";
+import { checkFunction, checkModule, checkOptions, checkPositive, describe, hasMethods, type OptionNames } from "../validate.js";
 
 /** What failed: a callback, a timeout or a handler the user queued; the
  *  loop's clock (its now() threw); a source's hook or close(). */
@@ -82,9 +82,7 @@ export function checkLoopOptions(options: IOLoopOptions): number {
   if (slowCallbackMs !== undefined) checkPositive("IOLoop.create", "slowCallbackMs", slowCallbackMs);
   if (maxMemoryBytes !== undefined) checkPositive("IOLoop.create", "maxMemoryBytes", maxMemoryBytes, "bytes");
   if (sliceMs !== undefined && sliceMs !== Infinity) checkPositive("IOLoop.create", "sliceMs", sliceMs);
-  if (module !== undefined && !isInstance(module, WebAssembly.Module)) {
-    throw new TypeError(`IOLoop.create: module must be a WebAssembly.Module, got ${describe(module)}`);
-  }
+  if (module !== undefined) checkModule(module);
   return startTime;
 }
 

@@ -117,6 +117,23 @@ describe("close({ closeSources: true })", () => {
     expect(reports.map((r) => [r.kind, (r.error as Error).message])).toEqual([["source", "b cannot close"]]);
     expect(loop.closed).toBe(true);
   });
+
+  it("an async close(), and async hooks, that reject are reported once each as kind \"source\", never left an unhandled rejection", async () => {
+    const { loop, reports } = await virtualLoop();
+    const failing = (what: string) => async (): Promise<void> => { throw new Error(what); };
+    const hooked = { [sourceHooks]: { attach: failing("attach"), detach: failing("detach"), interestChanged: failing("interest") } };
+    const plain = { close: failing("close") };
+    loop.addHandler(hooked, () => {}, READ);   // attach, then interestChanged
+    loop.updateHandler(hooked, 0);             // interestChanged
+    loop.removeHandler(hooked);                // detach
+    loop.addHandler(plain, () => {}, READ);
+    loop.close({ closeSources: true });        // close
+    // The rejections are reported when they settle, a microtask or two on.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(reports.map((r) => [r.kind, (r.error as Error).message])).toEqual([
+      ["source", "attach"], ["source", "interest"], ["source", "interest"], ["source", "detach"], ["source", "close"],
+    ]);
+  });
 });
 
 describe("PeriodicCallback on a loop that cannot run", () => {

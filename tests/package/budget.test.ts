@@ -21,11 +21,11 @@ it("an app importing { IOLoop } downloads its JS and core.wasm within 11 KiB gzi
   expect(js + wasm, `${js} B JS + ${wasm} B wasm`).toBeLessThanOrEqual(BUDGETS.loop);
 });
 
-it("the whole API is one JS file and core.wasm, within 16.25 KiB gzipped (the 16 KiB target is missed), and more than the loop alone", () => {
+it("the whole API is one JS file and core.wasm, within 16.5 KiB gzipped (the 16 KiB target is missed), and more than the loop alone", () => {
   const files: { name: string; gzip: number }[] = browserDownload(runtimeDir);
   expect(files.map((file) => file.name)).toEqual(["browser.js", "core.wasm"]);
   const whole = files.reduce((sum, file) => sum + file.gzip, 0);
-  expect(BUDGETS.wholeApi).toBe(16.25 * 1024);
+  expect(BUDGETS.wholeApi).toBe(16.5 * 1024);
   expect(whole, files.map((file) => `${file.name} ${file.gzip} B`).join(", ")).toBeLessThanOrEqual(BUDGETS.wholeApi);
   expect(whole).toBeGreaterThan(loopApp.js + loopApp.wasm);
 });

@@ -267,9 +267,9 @@ describe("setCoreLoader(loader)", () => {
       [() => { throw new Error("boom"); }, "boom"],
       [() => Promise.reject(new Error("nope")), "nope"],
       [() => ({ then() { throw new Error("then threw"); } }), "then threw"],
-      [() => Promise.resolve(5), "IOLoop.create: the core loader (setCoreLoader) gave 5, not a WebAssembly.Module"],
-      [() => ({}), "IOLoop.create: the core loader (setCoreLoader) gave an object (Object), not a WebAssembly.Module"],
-      [() => new Uint8Array(8), /^IOLoop\.create: the core loader \(setCoreLoader\) gave an object \(Uint8Array\), not a WebAssembly\.Module$/],
+      [() => Promise.resolve(5), "IOLoop.create: module must be a WebAssembly.Module, got 5 from the core loader (setCoreLoader)"],
+      [() => ({}), "IOLoop.create: module must be a WebAssembly.Module, got an object (Object) from the core loader (setCoreLoader)"],
+      [() => new Uint8Array(8), /^IOLoop\.create: module must be a WebAssembly\.Module, got an object \(Uint8Array\) from the core loader \(setCoreLoader\)$/],
     ];
     for (const [loader, message] of failing) {
       setCoreLoader(loader as never);
