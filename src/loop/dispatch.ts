@@ -76,14 +76,20 @@ function nameOf(fn: unknown): string {
   }
 }
 
+/** Says on the console that a report's listener failed. Never throws. */
+function listenerFailed(secondary: unknown): void {
+  try { console.error("wasm-ioloop: a report's listener (onError, onSlowCallback) threw", secondary); } catch { /* nowhere left to say it */ }
+}
+
 /** Gives a report to the user's listener, or else to the console; a
- *  listener that throws is itself reported to the console. Never throws. */
-function tell<C>(listener: ((context: C) => void) | undefined, context: C, fallback: () => void): void {
+ *  listener that throws, or an async one that rejects, is itself reported
+ *  to the console. Never throws. */
+function tell<C>(listener: ((context: C) => unknown) | undefined, context: C, fallback: () => void): void {
   try {
-    if (listener) listener(context);
+    if (listener) whenSettled(listener(context), noop, listenerFailed);
     else fallback();
   } catch (secondary) {
-    try { console.error("wasm-ioloop: a report's listener (onError, onSlowCallback) threw", secondary); } catch { /* nowhere left to say it */ }
+    listenerFailed(secondary);
   }
 }
 

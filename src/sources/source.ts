@@ -52,6 +52,8 @@ export interface ByteSource {
 
 /** What IOStream writes to. */
 export interface ByteSink {
+  /** May be async: IOStream's write settles when its promise does, and a
+   *  rejection fails the stream. */
   write(chunk: Uint8Array): void;
   close(): unknown;
   readonly error?: unknown;

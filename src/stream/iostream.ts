@@ -31,6 +31,7 @@
 import { ByteBuffer } from "./byte-buffer.js";
 import { ERROR, READ, WRITE } from "../events.js";
 import { LoopFailedError } from "../errors.js";
+import { whenSettled } from "../loop/dispatch.js";
 import { IOLoop } from "../loop/ioloop.js";
 import { BYTES, NOT_YET, READ_NAMES, ReadRequest, TOO_LONG, UNTIL, UNTIL_CLOSE, type ReadKind } from "./read-request.js";
 import { StreamBufferFullError, StreamClosedError, UnsatisfiableReadError } from "../sources/errors.js";
@@ -279,13 +280,19 @@ export class IOStream {
       if (ready === undefined ? !allowed : (ready & WRITE) === 0) break;
       allowed = false;
       const write = this.#writes.shift()!;
+      let written: unknown;
       try {
-        sink.write(write.bytes);
+        written = sink.write(write.bytes);
       } catch (error) {
         write.reject(error);
         return this.#fail(error);
       }
-      write.resolve();
+      // A sink of the user's own may write asynchronously: the write is done
+      // when its promise settles, and a rejection fails it and the stream.
+      whenSettled(written, () => write.resolve(), (error) => {
+        write.reject(error);
+        this.#fail(error);
+      });
     }
     this.#updateInterest();
   }

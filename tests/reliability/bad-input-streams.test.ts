@@ -318,6 +318,26 @@ describe("new IOStream(loop, source, { sink }) over a source or sink of the user
     expect(loop.stats().handlers).toBe(0);
   });
 
+  it("a sink whose write() is async: each write settles as its promise does, and one that rejects fails that write and the stream with its error, never an unhandled rejection", async () => {
+    const { loop, clock } = await runningLoop();
+    const { source } = userSource(loop);
+    const refused = new Error("async write broke");
+    const sink = {
+      readyEvents: WRITE,
+      async write(bytes: Uint8Array) { await Promise.resolve(); if (bytes[0] === 0x21) throw refused; },
+      close() {},
+    };
+    const stream = new IOStream(loop, source, { sink });
+    const settled = (write: Promise<void>) => write.then(() => "resolved", (error: unknown) => error);
+    const first = settled(stream.write("ok"));
+    const second = settled(stream.write("!"));
+    await clock.advance(1);
+    expect(await first).toBe("resolved");
+    expect(await second).toBe(refused);
+    await stream.closed;
+    expect(stream.error).toBe(refused);
+  });
+
   it("a close() that throws is reported (onError, kind \"source\"), and the stream still closes whole: the sink closed, reads and writes settled, closed resolved", async () => {
     const { loop, reports } = await runningLoop();
     const { source, thrown } = userSource(loop, ["close"]);

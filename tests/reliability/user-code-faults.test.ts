@@ -137,6 +137,32 @@ describe("user code that misbehaves", () => {
     }
   });
 
+  it("an async onError or onSlowCallback that rejects goes to console.error too, never an unhandled rejection, and the loop goes on", async () => {
+    const clock = new VirtualClock();
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      const loop = await createLoop({
+        clock,
+        onError: async () => { throw new Error("onError broke"); },
+        slowCallbackMs: 1,
+        onSlowCallback: async () => { throw new Error("onSlowCallback broke"); },
+      });
+      const ran: string[] = [];
+      loop.addCallback(() => { throw new Error("first"); });
+      loop.addCallback(() => { clock.set(clock.now() + 5); }); // slow: 5 ms on the loop's clock
+      loop.addCallback(() => ran.push("third"));
+      void loop.start();
+      await clock.advance(0);
+      expect(ran).toEqual(["third"]);
+      expect(logged.mock.calls.map((call) => `${String(call[0])} ${(call[1] as Error).message}`)).toEqual([
+        "wasm-ioloop: a report's listener (onError, onSlowCallback) threw onError broke",
+        "wasm-ioloop: a report's listener (onError, onSlowCallback) threw onSlowCallback broke",
+      ]);
+    } finally {
+      logged.mockRestore();
+    }
+  });
+
   it("a callback that keeps re-adding itself does not starve timeouts or handlers", async () => {
     const { loop, clock } = await running();
     let spins = 0;
