@@ -34,7 +34,7 @@ export interface DispatchOptions {
   sliceMs: number;
 }
 
-const noop = (): void => {};
+export const noop = (): void => {};
 /** The due timeouts one step of a decision takes: all of them (the core's
  *  i32 maximum), or, in a sliced loop, a number that takes about a
  *  millisecond to decide in a page (a step and the slice after it then fit
@@ -318,7 +318,9 @@ export class Dispatch {
       this.report(error, "clock", typeof read === "function" ? read : noop);
       return undefined;
     }
-    return isReading(now) ? now : undefined;
+    if (isReading(now)) return now;
+    this.settle("clock", read, now); // an async now() is no reading, and its rejection is reported
+    return undefined;
   }
 
   /** Time for slices and slow calls: the clock, or NaN when it has no

@@ -4,6 +4,7 @@
 // loaded: a bad option never reaches the core.
 
 import { isReading, systemClock, type Clock } from "../time/clock.js";
+import { noop, whenSettled } from "./dispatch.js";
 import { checkFunction, checkModule, checkOptions, checkPositive, describe, hasMethods, type OptionNames } from "../validate.js";
 
 /** What failed: a callback, a timeout or a handler the user queued; the
@@ -75,6 +76,7 @@ export function checkLoopOptions(options: IOLoopOptions): number {
   }
   const startTime = (clock ?? systemClock).now();
   if (!isReading(startTime)) {
+    whenSettled(startTime, noop, noop); // an async now(): refused below, its rejection with it
     throw new TypeError(`IOLoop.create: clock.now() must return a finite number of milliseconds, got ${describe(startTime)}`);
   }
   if (onError !== undefined) checkFunction("IOLoop.create", "onError", onError);

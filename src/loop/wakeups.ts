@@ -20,6 +20,7 @@
 
 import { hostScheduler, type SchedulingClock } from "../time/clock.js";
 import type { Core } from "../core.js";
+import { noop, whenSettled } from "./dispatch.js";
 
 /** setTimeout's largest delay (2^31-1 ms, ~24.8 days): longer waits are
  *  re-armed in steps. */
@@ -154,8 +155,12 @@ export class WakeUps {
     let fn: unknown;
     try {
       fn = scheduler[method];
-      return (fn as (a: unknown, b?: number) => unknown).call(scheduler,
+      const result = (fn as (a: unknown, b?: number) => unknown).call(scheduler,
         method === "setTimer" ? this.#fire : method === "clearTimer" ? this.#hostTimer : this.#wake, delay);
+      // setTimer's result is its handle; the others' is nothing, unless the
+      // method is async: its rejection is reported as a throw is.
+      if (method !== "setTimer") whenSettled(result, noop, (error) => this.#onSchedulerError(error, fn as Function));
+      return result;
     } catch (error) {
       if (scheduler === hostScheduler) throw error;
       this.#onSchedulerError(error, typeof fn === "function" ? fn : this.#call);

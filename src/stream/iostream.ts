@@ -31,7 +31,7 @@
 import { ByteBuffer } from "./byte-buffer.js";
 import { ERROR, READ, WRITE } from "../events.js";
 import { LoopFailedError } from "../errors.js";
-import { whenSettled } from "../loop/dispatch.js";
+import { noop, whenSettled } from "../loop/dispatch.js";
 import { IOLoop } from "../loop/ioloop.js";
 import { BYTES, NOT_YET, READ_NAMES, ReadRequest, TOO_LONG, UNTIL, UNTIL_CLOSE, type ReadKind } from "./read-request.js";
 import { StreamBufferFullError, StreamClosedError, UnsatisfiableReadError } from "../sources/errors.js";
@@ -209,6 +209,9 @@ export class IOStream {
       if (chunk === undefined) break;
       if (chunk === null) return this.#sourceEnded();
       if (typeof chunk !== "string" && !isInstance(chunk, Uint8Array)) {
+        // An async read() gave a promise: the stream fails for it, and its
+        // rejection, if it comes, is that failure's, not an unhandled one.
+        whenSettled(chunk, noop, noop);
         return this.#fail(new TypeError(`IOStream: source.read() gave ${describe(chunk)}, not bytes, a string, null or undefined`));
       }
       this.#buffer.append(typeof chunk === "string" ? encoder.encode(chunk) : chunk as Uint8Array);
