@@ -146,6 +146,12 @@ export class WakeUps {
     return fire;
   }
 
+  /** An async scheduler method's rejection, reported as its throw would be
+   *  (apart from #call, so that #call makes no closure on every wake-up). */
+  #whenRejected(fn: Function, result: unknown): void {
+    whenSettled(result, noop, (error) => this.#onSchedulerError(error, fn));
+  }
+
   /** Calls the scheduler's `method` with what it takes: the timer callback
    *  and a delay, the armed timer, or the wake. If a clock's own scheduler
    *  throws, that is reported, the host's takes over (see above), and the
@@ -159,7 +165,7 @@ export class WakeUps {
         method === "setTimer" ? this.#fire : method === "clearTimer" ? this.#hostTimer : this.#wake, delay);
       // setTimer's result is its handle; the others' is nothing, unless the
       // method is async: its rejection is reported as a throw is.
-      if (method !== "setTimer") whenSettled(result, noop, (error) => this.#onSchedulerError(error, fn as Function));
+      if (method !== "setTimer" && result !== undefined) this.#whenRejected(fn as Function, result);
       return result;
     } catch (error) {
       if (scheduler === hostScheduler) throw error;
