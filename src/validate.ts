@@ -139,3 +139,12 @@ export function checkModule(module: unknown, from = ""): asserts module is WebAs
     throw new TypeError(`IOLoop.create: module must be a WebAssembly.Module, got ${describe(module)}${from}`);
   }
 }
+
+/** What a refusal says: a thrown error's message, else a description of
+ *  what was thrown. Never throws (a revoked Proxy, a message getter that
+ *  throws). */
+export function reasonOf(thrown: unknown): string {
+  let message: unknown;
+  try { message = (thrown as { message?: unknown }).message; } catch { /* described below */ }
+  return typeof message === "string" ? message : describe(thrown);
+}

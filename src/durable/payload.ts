@@ -5,8 +5,7 @@
 // JSON unchanged; a Date, a Map, undefined in an array, NaN or a cycle would
 // not, so each is refused rather than stored as something else.)
 
-import { messageOf } from "../errors.js";
-import { describe } from "../validate.js";
+import { describe, reasonOf } from "../validate.js";
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
@@ -72,8 +71,6 @@ function read<T>(where: string, path: string, get: () => T): T {
   try {
     return get();
   } catch (error) {
-    let why: string;
-    try { why = messageOf(error); } catch { why = describe(error); } // what was thrown may be a revoked Proxy too
-    throw new TypeError(`${where}: ${path} could not be read as JSON (${why})`, { cause: error });
+    throw new TypeError(`${where}: ${path} could not be read as JSON (${reasonOf(error)})`, { cause: error });
   }
 }

@@ -28,7 +28,7 @@ import { WakeUps } from "./wakeups.js";
 import {
   checkLoopOptions, defaultSliceMs, type CloseReport, type ErrorKind, type IOLoopOptions, type LoopStats,
 } from "./options.js";
-import { checkBoolean, checkEvents, checkFunction, checkOptions, checkSource, checkTime, describe } from "../validate.js";
+import { checkBoolean, checkEvents, checkFunction, checkOptions, checkSource, checkTime, describe, reasonOf } from "../validate.js";
 
 declare const timeoutBrand: unique symbol;
 /** A scheduled timeout: a number, as setTimeout returns one, valid in the
@@ -540,13 +540,4 @@ export class IOLoop {
     if (this.#state === CLOSED) throw new Error(`${where}: the loop is closed`);
     if (this.#state === FAILED) throw this.#failure!;
   }
-}
-
-/** What a refusal says: a thrown error's message, else a description of
- *  what was thrown. Never throws (a revoked Proxy, a message getter that
- *  throws). */
-function reasonOf(thrown: unknown): string {
-  let message: unknown;
-  try { message = (thrown as { message?: unknown }).message; } catch { /* described below */ }
-  return typeof message === "string" ? message : describe(thrown);
 }
