@@ -25,21 +25,29 @@
 // 0, 1, ... in the order of their numbers (renumber), which changes no
 // comparison between them.
 //
-// An id is the integer  (generation * 2^8 + lane) * 2^21 + slot,  carried as
-// an f64 (exact below 2^53). 21 bits of slot allow 2M pending timeouts. The
-// lane (8 bits) is this instance's number among the cores alive in the
-// process, given by the host once (timerSetLane), so that no two live loops
-// issue the same id. When every lane is taken, an idle core can hand its lane
-// to a new core, whose slots then start past every generation the old one
-// issued (timerLaneHandover): a lane never issues an id twice, whichever core
-// has it. The 23-bit generation would take 2^23 reuses of one
-// slot to wrap; a slot whose generation is exhausted is retired (generation
-// 0, which no id carries) rather than wrapped, so no id is ever issued twice.
-// Why 21 bits and not more: a slot's first id (generation 1) is then below
-// 2^30, a small integer in V8 everywhere (in Node, whose small integers reach
-// 2^31, its first three are), which an array or a field holds in place
-// instead of as a heap number. And no id is below 2^29: a small number (0,
-// -1, an index) is never one.
+// An id is the integer  tag * 2^21 + slot,  carried as an f64 (exact below
+// 2^53). 21 bits of slot allow 2M pending timeouts. The tag tells the
+// slot's generation and the instance's lane apart. The lane (8 bits) is this
+// instance's number among the cores alive in the process, given by the host
+// once (timerSetLane), so that no two live loops issue the same id. When
+// every lane is taken, an idle core can hand its lane to a new core, whose
+// slots then start past every generation the old one issued
+// (timerLaneHandover): a lane never issues an id twice, whichever core has
+// it. The 23-bit generation would take 2^23 reuses of one slot to wrap; a
+// slot whose generation is exhausted is retired (generation 0, which no id
+// carries) rather than wrapped, so no id is ever issued twice.
+//
+// The tags (tagOf): lane l > 0 issues  g * 256 + l  for generation g; lane 0
+// issues  g  while g < 256, then  (g - 255) * 256. No two (lane, generation)
+// pairs share a tag, every tag is at least 1 (so no id is below 2^21: a small
+// number, an index, is never one) and below 2^31. Why this layout: an id
+// below 2^30 (a tag below 512) is a small integer in every V8 (Node's reach
+// 2^31), which an array, a field or an argument holds in place; a larger
+// one is a heap number of its own, 16 bytes more when kept and an
+// allocation whenever a call passes it. Every
+// lane's first generation is small; the first lane, the one a process with a
+// single loop has, keeps a slot's first 256 small: the 511 small tags are
+// all used.
 //
 // A timer's life: pending (in the heap or the wheel) -> DUE (taken for the
 // iteration's dispatch list) -> SPENT (claimed by the host to run, or
@@ -111,8 +119,13 @@ let aside: usize = 0; // i32 per timer timerNextDecided set aside in one step
 let asideCount: i32 = 0;
 let asideCapacity: i32 = 0;
 
+/** The tag of this lane's ids of generation g (>= 1): see "The tags" above. */
+function tagOf(g: u32): u32 {
+  return lane != 0 ? g * LANES + lane : g < LANES ? g : (g - (LANES - 1)) * LANES;
+}
+
 @inline function idOf(slot: i32): f64 {
-  return <f64>(<u64>generationOf(slot) * LANES + lane) * SLOT_SCALE + <f64>slot;
+  return <f64>tagOf(generationOf(slot)) * SLOT_SCALE + <f64>slot;
 }
 
 /** The slot this id was issued for, if that slot still holds it (pending,
@@ -124,9 +137,9 @@ function slotOfId(id: f64): i32 {
   const whole = <u64>id;
   if (<f64>whole != id) return NO_SLOT;
   const slot = <i32>(whole & <u64>(MAX_SLOTS - 1));
-  const rest = whole >> <u64>SLOT_BITS;
-  if (<u32>(rest & <u64>(LANES - 1)) != lane) return NO_SLOT;
-  if (slot >= slotsUsed || <u64>generationOf(slot) != rest >> <u64>LANE_BITS) return NO_SLOT;
+  if (slot >= slotsUsed) return NO_SLOT;
+  const g = generationOf(slot);
+  if (g == RETIRED || tagOf(g) != <u32>(whole >> <u64>SLOT_BITS)) return NO_SLOT; // (below 2^32: whole is below 2^53)
   return slot;
 }
 

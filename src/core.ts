@@ -249,7 +249,9 @@ export class Core {
     if (this.failure) return;
     try { this.#core.reset(); } catch (e) { this.failure = new CoreTrap(e); return; }
     this.listCallbacks = this.listTimeouts = this.listSources = 0;
-    idleCores.push(this);
+    // The first lane's core is taken first: its ids stay small the longest
+    // (assembly/timers.ts, "The tags").
+    if (this.#lane === 0) idleCores.unshift(this); else idleCores.push(this);
   }
 
   /** Bytes of linear memory in use by this instance. */

@@ -17,7 +17,22 @@ function popDue(now: f64): i32 {
 const SLOT_SCALE: f64 = <f64>(1 << SLOT_BITS);
 
 function slotOf(id: f64): i32 { return <i32>(<u64>id & <u64>((1 << SLOT_BITS) - 1)); }
-function generationOf(id: f64): f64 { return Math.floor(id / SLOT_SCALE / <f64>(1 << LANE_BITS)); }
+const LANES: f64 = <f64>(1 << LANE_BITS);
+
+/** The generation an id carries, by the layout assembly/timers.ts gives
+ *  (the bits above the slot, its tag): lane l > 0 issues tags g * 256 + l;
+ *  lane 0 issues g while g < 256, then (g - 255) * 256. */
+function generationOf(id: f64): f64 {
+  const tag = Math.floor(id / SLOT_SCALE);
+  if (tag < LANES) return tag;
+  if (tag % LANES != 0) return Math.floor(tag / LANES);
+  return tag / LANES + LANES - 1;
+}
+
+function laneOf(id: f64): i32 {
+  const tag = Math.floor(id / SLOT_SCALE);
+  return tag < LANES ? 0 : <i32>(tag % LANES);
+}
 
 /** Pops every timer due at `now` and returns their slots, checking the
  *  invariants after each pop. */
@@ -342,6 +357,47 @@ describe("timers", () => {
     let outOfOrder = 0;
     for (let i = 0; i < 1000; i++) if (slotOf(timerSchedule(<f64>i, 0)) != i) outOfOrder++;
     expect(outOfOrder).toBe(0);
+    expect(timersCheck()).toBe(0);
+  });
+
+  it("lays ids out so that no two lanes or generations share one, and the first lane's first 256 are small", () => {
+    timerClear();
+    const slot = slotOf(timerSchedule(5, 5));
+    timerClear();
+    const lanes: i32[] = [0, 1, 2, 255];
+    const ids: f64[] = [];
+    let wrong = 0, small = 0, huge = 0;
+    for (let l = 0; l < lanes.length; l++) {
+      expect(timerSetLane(lanes[l], 1)).toBe(1);
+      for (let k = 0; k < 1200; k++) {
+        // The first 600 generations and the last 600 but one (a slot
+        // released at the last is retired, and the next id takes another).
+        const g: u32 = k < 600 ? <u32>(k + 1) : <u32>((1 << 23) - 1201 + k);
+        setGeneration(slot, g);
+        const id = timerSchedule(5, 5);
+        if (slotOf(id) != slot || generationOf(id) != <f64>g || laneOf(id) != lanes[l]) wrong++;
+        if (id < 1073741824.0) small++; // 2^30: a small integer in every engine
+        if (id >= 4503599627370496.0) huge++; // 2^52
+        ids.push(id);
+        timerClear();
+      }
+    }
+    expect(wrong).toBe(0);
+    expect(small).toBe(256 + 3); // lane 0's generations 1 to 256, and each other lane's first
+    expect(huge).toBe(0);
+    ids.sort();
+    let repeated = 0;
+    for (let i = 1; i < ids.length; i++) if (ids[i] == ids[i - 1]) repeated++;
+    expect(repeated).toBe(0);
+    // A retired slot (generation 0) takes no id, not even lane 0's of the
+    // generation equal to this core's lane.
+    expect(timerSetLane(3, 1)).toBe(1);
+    setGeneration(slot, 0);
+    const lane0Id = 3.0 * SLOT_SCALE + <f64>slot;
+    expect(timerCancel(lane0Id)).toBe(0);
+    expect(timerMove(lane0Id, 9)).toBe(0);
+    setGeneration(slot, 1);
+    timerSetLane(0, 1);
     expect(timersCheck()).toBe(0);
   });
 
